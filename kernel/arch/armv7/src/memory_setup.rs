@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! From the boot page table to the kernel's final view of memory.
+//!
+//! The reset code maps only the first 32 MiB of RAM. Here, with a console
+//! already registered so every problem can be reported, we drop the boot
+//! identity section, split the address space (TTBCR.N), map and read the
+//! device tree the loader passed, and extend the linear map to all the RAM
+//! it describes (up to [`LINEAR_MAP_MAX`]). The result is the
+//! `kernel::boot::BootInfo` the generic core starts from.
+
+use crate::descriptor::{Attributes, SECTION_SIZE};
+use crate::layout::{
+    BOOT_LINEAR_MAP_SIZE, DEVICE_TREE_WINDOW, DEVICE_TREE_WINDOW_SIZE, KERNEL_VIRTUAL_BASE,
+    LINEAR_MAP_MAX,
+};
+use crate::mmu;
+use kernel::addr::{PhysAddr, PhysRange, VirtAddr};
+use kernel::boot::BootInfo;
+use kernel::devicetree::{self, DeviceTreeInfo};
+use kernel::platform::LinearMap;
+use kernel::println;
+
+unsafe extern "C" {
+    /// Physical address of RAM's first byte (an absolute linker symbol from
+    /// the board's memory fragment).
+    static __kml_ram_phys_base: u8;
+    /// First byte of the kernel image (virtual).
+    static __kernel_start: u8;
+    /// First byte past the kernel image, its .bss and boot stacks (virtual).
+    static __kernel_end: u8;
+    /// The reset entry point (virtual).
+    fn _start();
+}
+
+/// The physical address where RAM starts, as the board's linker fragment
+/// says.
+pub fn ram_base() -> PhysAddr {
+    // Only the symbol's address is taken, never its contents.
+    PhysAddr(&raw const __kml_ram_phys_base as usize as u32)
+}
+
+/// Finishes memory set-up and describes it for the core.
+///
+/// `device_tree` is r2 from the boot loader (0 if none), `virtual_minus_physical`
+/// the offset the reset code computed, `default_ram_size` what the board has
+/// when no device tree says otherwise.
+///
+/// # Safety
+/// Call once, from `kml_board_main`, before anything else uses memory below
+/// 2 GiB or the device tree window.
+pub unsafe fn finish_memory_setup(
+    device_tree: PhysAddr,
+    virtual_minus_physical: u32,
+    default_ram_size: u32,
+) -> BootInfo {
+    let identity = VirtAddr((_start as *const () as usize as u32).wrapping_sub(virtual_minus_physical));
+    // SAFETY: we run at virtual addresses since kml_virtual_entry; the
+    // identity section only held the reset code.
+    unsafe { mmu::split_address_space(identity) };
+    let expected = KERNEL_VIRTUAL_BASE.wrapping_sub(ram_base().as_u32());
+    assert_eq!(
+        virtual_minus_physical, expected,
+        "kernel loaded at the wrong address: linked for RAM at {}",
+        ram_base()
+    );
+
+    // SAFETY: called once, before anything else uses the window.
+    let (tree, blob) = unsafe { read_device_tree(device_tree) }.unzip();
+    let ram = tree.as_ref().and_then(|tree| tree.memory).map_or_else(
+        || PhysRange::from_start_size(ram_base(), default_ram_size).expect("board RAM below 4 GiB"),
+        |ram| clip_to_kernel_base(ram, default_ram_size),
+    );
+    let linear_map = extend_linear_map(ram);
+    BootInfo { device_tree: tree, device_tree_blob: blob, ram, linear_map, kernel_image: kernel_image() }
+}
+
+/// RAM must start where the kernel was linked to find it.
+fn clip_to_kernel_base(ram: PhysRange, default_ram_size: u32) -> PhysRange {
+    if ram.contains(ram_base()) {
+        return PhysRange { start: ram_base(), end: ram.end };
+    }
+    println!(
+        "warning: device tree RAM {}..{} does not hold the kernel's RAM base {}; using the board default",
+        ram.start, ram.end, ram_base()
+    );
+    PhysRange::from_start_size(ram_base(), default_ram_size).expect("board RAM below 4 GiB")
+}
+
+/// Maps the device tree blob read-only into its window and parses it.
+/// Problems are reported and yield `None`: the board defaults still boot.
+///
+/// # Safety
+/// Call once; the window must be unused.
+unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>, PhysRange)> {
+    if address.as_u32() == 0 {
+        return None;
+    }
+    let read_only = Attributes { access: crate::descriptor::Access::KernelReadOnly, executable: false, ..Attributes::KERNEL_RAM };
+    // SAFETY: the boot loader put the blob in RAM; mapping it read-only into
+    // the unused window creates no writable alias.
+    let mapped = unsafe {
+        mmu::map_sections(VirtAddr(DEVICE_TREE_WINDOW), address, DEVICE_TREE_WINDOW_SIZE, read_only)
+    };
+    if let Err(error) = mapped {
+        println!("warning: cannot map the device tree at {address}: {error:?}");
+        return None;
+    }
+    let start = DEVICE_TREE_WINDOW + (address.as_u32() & (SECTION_SIZE - 1));
+    let available = (DEVICE_TREE_WINDOW + DEVICE_TREE_WINDOW_SIZE - start) as usize;
+    // SAFETY: the window maps at least `available` bytes from `start`,
+    // read-only and for the kernel's lifetime; the frames stay reserved.
+    let window = unsafe { core::slice::from_raw_parts(start as usize as *const u8, available) };
+    let parsed = devicetree::blob_size(window).and_then(|size| {
+        let truncated =
+            devicetree::DeviceTreeError::Truncated { needed: size, available: window.len() };
+        let blob = window.get(..size).ok_or(truncated)?;
+        devicetree::parse(blob)
+    });
+    match parsed {
+        Ok(tree) => {
+            let range = PhysRange::from_start_size(address, tree.total_size as u32)?;
+            Some((tree, range))
+        }
+        Err(error) => {
+            println!("warning: device tree at {address} unusable ({error}); using board defaults");
+            None
+        }
+    }
+}
+
+/// Maps the rest of RAM (past the boot map) into the linear map.
+fn extend_linear_map(ram: PhysRange) -> LinearMap {
+    let size = ram.size().min(LINEAR_MAP_MAX) & !(SECTION_SIZE - 1);
+    let size = size.max(BOOT_LINEAR_MAP_SIZE);
+    if size > BOOT_LINEAR_MAP_SIZE {
+        let start = ram.start.checked_add(BOOT_LINEAR_MAP_SIZE).expect("RAM below 4 GiB");
+        // SAFETY: the device tree (or the board) says this is RAM; the
+        // linear map is the kernel's one mapping of it.
+        let mapped = unsafe {
+            mmu::map_sections(
+                VirtAddr(KERNEL_VIRTUAL_BASE + BOOT_LINEAR_MAP_SIZE),
+                start,
+                size - BOOT_LINEAR_MAP_SIZE,
+                Attributes::KERNEL_RAM,
+            )
+        };
+        mapped.expect("linear map region is reserved for RAM");
+    }
+    LinearMap {
+        physical: PhysRange::from_start_size(ram.start, size).expect("RAM below 4 GiB"),
+        virtual_base: VirtAddr(KERNEL_VIRTUAL_BASE),
+    }
+}
+
+/// The physical range of the kernel image, .bss included.
+fn kernel_image() -> PhysRange {
+    // Only the symbols' addresses are taken, never their contents.
+    let (start, end) = (&raw const __kernel_start as u32, &raw const __kernel_end as u32);
+    let to_physical = |address: u32| PhysAddr(address - KERNEL_VIRTUAL_BASE + ram_base().as_u32());
+    PhysRange { start: to_physical(start), end: to_physical(end) }
+}

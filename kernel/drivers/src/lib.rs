@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Device drivers for the IP blocks of the supported boards.
+//!
+//! One file per IP block, described with `tock-registers` and named as its
+//! reference manual names it. No file here knows an address: a board crate
+//! turns a base address into a driver handle in one `unsafe` constructor.
+//! Drivers implement the core's traits (`kernel::console::Console`, ...), so
+//! the core never learns which UART it is talking to.
+#![no_std]
+
+pub mod imx_uart;
+pub mod ns16550;
+pub mod pl011;
+pub mod uart_config;
+
+mod mmio;
+
+#[cfg(test)]
+mod fake_registers;

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The kernel command line: the options the kernel understands.
+//!
+//! The command line comes from the device tree's `/chosen/bootargs`, which
+//! QEMU fills from `-append` and U-Boot from `bootargs`. Tokens are separated
+//! by spaces; unknown tokens are kept for later users (init's arguments) and
+//! never an error, as on Linux.
+
+/// The options parsed from the kernel command line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommandLine<'a> {
+    /// The whole command line as given.
+    pub text: &'a str,
+    /// `semihosting`: the kernel runs under QEMU with semihosting enabled and
+    /// may exit the emulator with a status.
+    pub semihosting: bool,
+    /// `kml.selftest=NAME`: a deliberate fault to provoke after boot.
+    pub selftest: Option<&'a str>,
+}
+
+impl<'a> CommandLine<'a> {
+    /// Parses `text`. Never fails: unknown tokens are ignored here.
+    pub fn parse(text: &'a str) -> CommandLine<'a> {
+        let mut line = CommandLine { text, ..CommandLine::default() };
+        for token in text.split_ascii_whitespace() {
+            match token.split_once('=') {
+                None if token == "semihosting" => line.semihosting = true,
+                Some(("kml.selftest", value)) => line.selftest = Some(value),
+                _ => {}
+            }
+        }
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_kernel_options_among_others() {
+        let line = CommandLine::parse("console=ttyAMA0 semihosting  kml.selftest=data-abort x=y");
+        assert!(line.semihosting);
+        assert_eq!(line.selftest, Some("data-abort"));
+    }
+
+    #[test]
+    fn empty_and_unknown_lines_set_nothing() {
+        assert_eq!(CommandLine::parse(""), CommandLine::default());
+        let line = CommandLine::parse("semihosting=no semihostingx");
+        assert!(!line.semihosting);
+        assert_eq!(line.selftest, None);
+    }
+}

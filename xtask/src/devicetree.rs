@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The device tree QEMU's `sabrelite` machine is booted with.
+//!
+//! QEMU builds a device tree itself for `virt`, but for `sabrelite` it expects
+//! one from `-dtb`, and we do not want to depend on a Linux tree. The kernel
+//! reads only a few things from the blob: the memory node, `/chosen` (command
+//! line, console, initrd) and the UART aliases. So this tree has exactly those
+//! and nothing the kernel does not read; the board crate knows the rest of the
+//! SoC. QEMU rewrites `/memory/reg`, `/chosen/bootargs` and
+//! `/chosen/linux,initrd-*` from `-m`, `-append` and `-initrd` when it loads
+//! the blob, so the values here are only defaults.
+
+use vm_fdt::FdtWriter;
+
+use crate::error::{Context, Result};
+
+/// Physical base of the i.MX6Q MMDC DDR window.
+const RAM_BASE: u32 = 0x1000_0000;
+/// 1 GiB, matching `-m 1G` (QEMU overwrites it anyway).
+const RAM_SIZE: u32 = 0x4000_0000;
+/// UART1 (QEMU's first `-serial`).
+const UART1_BASE: u32 = 0x0202_0000;
+/// UART2, the SABRE Lite's console (QEMU's second `-serial`).
+const UART2_BASE: u32 = 0x021E_8000;
+/// Register window of one i.MX UART.
+const UART_SIZE: u32 = 0x4000;
+
+/// Builds the `qemu-sabrelite.dtb` blob.
+pub fn sabrelite_dtb() -> Result<Vec<u8>> {
+    build().context("building the sabrelite device tree")
+}
+
+fn build() -> vm_fdt::FdtWriterResult<Vec<u8>> {
+    let mut fdt = FdtWriter::new()?;
+    let root = fdt.begin_node("")?;
+    fdt.property_u32("#address-cells", 1)?;
+    fdt.property_u32("#size-cells", 1)?;
+    fdt.property_string_list(
+        "compatible",
+        vec!["fsl,imx6q-sabrelite".into(), "fsl,imx6q".into()],
+    )?;
+    fdt.property_string(
+        "model",
+        "Freescale i.MX6 Quad SABRE Lite Board (KML-rs QEMU tree)",
+    )?;
+
+    let memory = fdt.begin_node(&format!("memory@{RAM_BASE:x}"))?;
+    fdt.property_string("device_type", "memory")?;
+    fdt.property_array_u32("reg", &[RAM_BASE, RAM_SIZE])?;
+    fdt.end_node(memory)?;
+
+    let chosen = fdt.begin_node("chosen")?;
+    fdt.property_string("bootargs", "")?;
+    fdt.property_string("stdout-path", "serial1:115200n8")?;
+    fdt.end_node(chosen)?;
+
+    let aliases = fdt.begin_node("aliases")?;
+    fdt.property_string("serial0", &format!("/soc/serial@{UART1_BASE:x}"))?;
+    fdt.property_string("serial1", &format!("/soc/serial@{UART2_BASE:x}"))?;
+    fdt.end_node(aliases)?;
+
+    let soc = fdt.begin_node("soc")?;
+    fdt.property_string("compatible", "simple-bus")?;
+    fdt.property_u32("#address-cells", 1)?;
+    fdt.property_u32("#size-cells", 1)?;
+    fdt.property_null("ranges")?;
+    for base in [UART1_BASE, UART2_BASE] {
+        let uart = fdt.begin_node(&format!("serial@{base:x}"))?;
+        fdt.property_string_list(
+            "compatible",
+            vec!["fsl,imx6q-uart".into(), "fsl,imx21-uart".into()],
+        )?;
+        fdt.property_array_u32("reg", &[base, UART_SIZE])?;
+        fdt.end_node(uart)?;
+    }
+    fdt.end_node(soc)?;
+
+    fdt.end_node(root)?;
+    fdt.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blob() -> Vec<u8> {
+        sabrelite_dtb().expect("the tree builds")
+    }
+
+    #[test]
+    fn blob_has_the_fdt_magic() {
+        assert_eq!(blob()[..4], [0xd0, 0x0d, 0xfe, 0xed]);
+    }
+
+    #[test]
+    fn root_memory_and_chosen_parse_back() {
+        let bytes = blob();
+        let tree = fdt::Fdt::new(&bytes).expect("parses");
+        let root = tree.root();
+        assert_eq!(
+            root.compatible().all().collect::<Vec<_>>(),
+            ["fsl,imx6q-sabrelite", "fsl,imx6q"]
+        );
+        assert!(root.model().contains("SABRE Lite"));
+
+        let memory = tree.find_node("/memory@10000000").expect("memory node");
+        let region = memory.reg().expect("reg").next().expect("one region");
+        assert_eq!(region.starting_address as usize, 0x1000_0000);
+        assert_eq!(region.size, Some(0x4000_0000));
+
+        let chosen = tree.find_node("/chosen").expect("chosen");
+        assert_eq!(
+            chosen.property("bootargs").map(|p| p.value),
+            Some(&b"\0"[..])
+        );
+        assert_eq!(
+            chosen.property("stdout-path").and_then(|p| p.as_str()),
+            Some("serial1:115200n8")
+        );
+    }
+
+    #[test]
+    fn console_alias_leads_to_uart2() {
+        let bytes = blob();
+        let tree = fdt::Fdt::new(&bytes).expect("parses");
+        let aliases = tree.aliases().expect("aliases");
+        assert_eq!(aliases.resolve("serial0"), Some("/soc/serial@2020000"));
+        let console = aliases.resolve_node("serial1").expect("serial1 resolves");
+        let region = console.reg().expect("reg").next().expect("one region");
+        assert_eq!(region.starting_address as usize, 0x021E_8000);
+        assert_eq!(region.size, Some(0x4000));
+        assert_eq!(
+            console
+                .compatible()
+                .expect("compatible")
+                .all()
+                .collect::<Vec<_>>(),
+            ["fsl,imx6q-uart", "fsl,imx21-uart"]
+        );
+        let soc = tree.find_node("/soc").expect("soc");
+        assert_eq!(soc.property("ranges").map(|p| p.value.len()), Some(0));
+    }
+}

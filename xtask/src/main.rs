@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! `cargo xtask`: build, boot and test KML-rs from one host-side command.
+//!
+//! The cargo-xtask pattern (as in Hubris's `build/xtask`): a plain host binary
+//! in the workspace, run through the alias in `.cargo/config.toml`, instead
+//! of shell scripts or make. This file is the command-line interface only;
+//! each command lives in its own module and the board contract (package
+//! names, artifact paths) in `board`.
+//!
+//! Principles: every step prints what it writes or runs, so a log is enough
+//! to reproduce it by hand; errors say what was being done and why it failed;
+//! missing tools are installed (or named) before anything slow starts.
+
+mod board;
+mod build;
+mod devicetree;
+mod error;
+mod expect;
+mod image;
+mod qemu;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::board::{Board, display_path, workspace_root};
+use crate::error::{Result, bail};
+
+/// Build, run and test the KML-rs kernel.
+///
+/// Artifacts go to target/kml/<board>/: kml.elf (with symbols), kml.bin (flat
+/// image for QEMU -kernel and U-Boot) and, for imx6q, qemu-sabrelite.dtb.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Shown at the end of `cargo xtask --help`.
+const EXAMPLES: &str = "\
+Examples:
+  cargo xtask run                          boot the i.MX6Q build in QEMU sabrelite
+  cargo xtask run --board qemu-virt --gdb  boot on QEMU virt, wait for gdb on :1234
+  cargo xtask run -- -d int,guest_errors   pass arguments to QEMU
+  cargo xtask test --qemu-only boot/       only the QEMU tests in tests/boot/";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the kernel for a board (default: every board) and write its
+    /// artifacts to target/kml/<board>/.
+    Build {
+        /// The board to build; all three when omitted.
+        #[arg(long, value_enum)]
+        board: Option<Board>,
+    },
+    /// Build a board and boot it in QEMU with the console on this terminal.
+    ///
+    /// Quit QEMU with Ctrl-A X (Ctrl-A C toggles the monitor). The exit
+    /// status is QEMU's, which is the kernel's semihosting exit status
+    /// (0 clean, 101 panic, 102 kernel fault).
+    Run(RunArgs),
+    /// Run the host unit tests, build every board and run the QEMU suites
+    /// in tests/; the last line is `N passed, N failed`.
+    Test(TestArgs),
+    /// Install what the other commands need: the armv7a-none-eabi Rust
+    /// target and qemu-system-arm (they do this by themselves too).
+    Setup,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The board to boot (am572x has no QEMU model; use qemu-virt).
+    #[arg(long, value_enum, default_value_t = Board::Imx6q)]
+    board: Board,
+    /// Ramdisk (cpio archive) for QEMU's -initrd.
+    #[arg(long, value_name = "FILE")]
+    initrd: Option<PathBuf>,
+    /// Kernel command line, added after the leading `semihosting`.
+    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
+    append: Option<String>,
+    /// Freeze the CPU at reset and wait for gdb-multiarch on TCP port 1234
+    /// (QEMU -s -S).
+    #[arg(long)]
+    gdb: bool,
+    /// Arguments after `--` are passed to QEMU verbatim (e.g. -- -d int).
+    #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
+    qemu_args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Run only the QEMU tests whose `suite/name` contains PATTERN (host
+    /// tests still run unless --qemu-only).
+    #[arg(value_name = "PATTERN")]
+    filter: Option<String>,
+    /// Skip the host unit tests; build the boards and run the QEMU suites.
+    #[arg(long, conflicts_with = "host_only")]
+    qemu_only: bool,
+    /// Run the host unit tests only.
+    #[arg(long)]
+    host_only: bool,
+    /// How many QEMU instances to run at once.
+    #[arg(short, long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: u16,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    match dispatch(&root, cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Build { board } => {
+            setup::ensure_rust_target(root)?;
+            let boards = board.map_or(Board::ALL.to_vec(), |board| vec![board]);
+            for board in boards {
+                build::build_board(root, board)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(args) => run(root, args),
+        Command::Test(args) => {
+            let selection = test::Selection {
+                filter: args.filter,
+                host: !args.qemu_only,
+                qemu: !args.host_only,
+                jobs: usize::from(args.jobs),
+            };
+            if selection.qemu {
+                setup::ensure_rust_target(root)?;
+                setup::ensure_qemu()?;
+            }
+            let tally = test::run(root, &selection)?;
+            Ok(if tally.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Setup => {
+            setup::ensure_rust_target(root)?;
+            setup::ensure_qemu()?;
+            println!("setup: the armv7a-none-eabi target and qemu-system-arm are installed");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `cargo xtask run`: returns only on error or (off Unix) with QEMU's status.
+fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
+    let board = args.board;
+    if !board.has_emulator() {
+        eprintln!(
+            "{board} has no emulator: QEMU has no model of the AM572x.\n\
+             `cargo xtask run --board qemu-virt` runs the same Cortex-A15 code \
+             (GICv2, generic timer) on QEMU virt."
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let initrd = match &args.initrd {
+        Some(path) => Some(initrd_argument(path)?),
+        None => None,
+    };
+    setup::ensure_rust_target(root)?;
+    setup::ensure_qemu()?;
+    let built = build::build_board(root, board)?;
+    if let Some(expected) = qemu::raw_kernel_address(board)
+        && built.load_address != expected
+    {
+        eprintln!(
+            "warning: kml.bin starts at {:#010x}, but QEMU loads a raw -kernel image \
+             at {expected:#010x} (RAM base + 0x10000)",
+            built.load_address
+        );
+    }
+    let options = qemu::Options {
+        append: args.append.unwrap_or_default(),
+        initrd,
+        gdb: args.gdb,
+        extra: args.qemu_args,
+    };
+    let qemu_args = qemu::command_line(&built.artifacts, &options, qemu::Console::Terminal)?;
+    if args.gdb {
+        eprintln!(
+            "waiting for gdb-multiarch on :1234: gdb-multiarch {} -ex 'target remote :1234'",
+            display_path(&built.artifacts.elf).display()
+        );
+    }
+    let status = qemu::run_interactive(&qemu_args)?;
+    Ok(ExitCode::from(u8::try_from(status).unwrap_or(1)))
+}
+
+/// Checks the ramdisk exists and returns it as a UTF-8 argument.
+fn initrd_argument(path: &Path) -> Result<String> {
+    if !path.is_file() {
+        bail!("--initrd {}: no such file", path.display());
+    }
+    match path.to_str() {
+        Some(text) => Ok(text.to_owned()),
+        None => bail!("--initrd {}: the path is not UTF-8", path.display()),
+    }
+}
