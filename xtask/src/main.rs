@@ -193,6 +193,7 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
         extra: args.qemu_args,
     };
     let qemu_args = qemu::command_line(&built.artifacts, &options, qemu::Console::Terminal)?;
+    eprintln!("{}", qemu::shell_line(&qemu_args));
     if args.gdb {
         eprintln!(
             "waiting for gdb-multiarch on :1234: gdb-multiarch {} -ex 'target remote :1234'",

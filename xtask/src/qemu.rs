@@ -137,10 +137,9 @@ fn shell_quote(arg: &str) -> String {
     }
 }
 
-/// Prints the command line on stderr, then becomes QEMU; returns only if
-/// QEMU could not be started (on Unix) or with its exit status (elsewhere).
+/// Becomes QEMU; returns only if QEMU could not be started (on Unix) or
+/// with its exit status (elsewhere).
 pub fn run_interactive(args: &[String]) -> Result<i32> {
-    eprintln!("{}", shell_line(args));
     let mut command = Command::new(QEMU);
     command.args(args);
     #[cfg(unix)]
@@ -177,12 +176,13 @@ pub struct Captured {
 /// should not eat the memory of the machine.
 const OUTPUT_LIMIT: usize = 8 * 1024 * 1024;
 
-/// Runs QEMU in `dir` with the console on a pipe, killing it after `timeout`.
-pub fn run_captured(dir: &Path, args: &[String], timeout: Duration) -> Result<Captured> {
+/// Runs QEMU with the console on a pipe, killing it after `timeout`. Like
+/// [`run_interactive`], it runs in our current directory, which the paths
+/// from [`command_line`] are relative to.
+pub fn run_captured(args: &[String], timeout: Duration) -> Result<Captured> {
     let start = Instant::now();
     let mut child = Command::new(QEMU)
         .args(args)
-        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

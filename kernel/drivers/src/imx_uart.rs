@@ -417,8 +417,9 @@ impl ImxUart {
 
     /// Disables the UART and all its interrupts, then resets its FIFOs
     /// and state machines and waits for the reset to finish. We poll
-    /// UTS.SOFTRST rather than UCR2.SRST, as Bao's driver does: both tell
-    /// the same, and the status bit does not share a word with controls.
+    /// UTS.SOFTRST, the manual's status of UCR2.SRST, rather than SRST
+    /// itself, as Bao's driver does: a read-only status bit is also what a
+    /// host test's fake memory can stand in for.
     fn reset(&self) {
         self.registers.UCR1.set(0);
         self.registers.UCR2.set(0);
