@@ -30,12 +30,18 @@ pub struct BootInfo {
     pub linear_map: LinearMap,
     /// The kernel image (text, data, bss, boot stacks and page table).
     pub kernel_image: PhysRange,
+    /// The CPU mode the boot loader entered the kernel in (`SVC`, `HYP`).
+    pub entry_mode: &'static str,
 }
 
 /// The generic kernel entry, called by the board once the console works.
 pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
-    let command_line =
-        CommandLine::parse(boot.device_tree.as_ref().and_then(|tree| tree.bootargs).unwrap_or(""));
+    let command_line = CommandLine::parse(
+        boot.device_tree
+            .as_ref()
+            .and_then(|tree| tree.bootargs)
+            .unwrap_or(""),
+    );
     fatal::register(platform, command_line.semihosting);
 
     let heap_range = start_heap(&boot);
@@ -53,12 +59,19 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
 /// Gives the heap the RAM just past the kernel image; returns its range.
 #[allow(unsafe_code)] // the one call of `heap::init`, listed in the crate root
 fn start_heap(boot: &BootInfo) -> PhysRange {
-    let start = boot.kernel_image.end.align_up(FRAME_SIZE).expect("kernel image ends below 4 GiB");
+    let start = boot
+        .kernel_image
+        .end
+        .align_up(FRAME_SIZE)
+        .expect("kernel image ends below 4 GiB");
     let heap = PhysRange::from_start_size(start, HEAP_SIZE).expect("heap below 4 GiB");
     let virtual_start = boot.linear_map.virtual_address(heap.start);
     let virtual_end = boot.linear_map.virtual_address(PhysAddr(heap.end.0 - 1));
     let (Some(virtual_start), Some(_)) = (virtual_start, virtual_end) else {
-        panic!("heap {heap:?} lies outside the linear map {:?}", boot.linear_map);
+        panic!(
+            "heap {heap:?} lies outside the linear map {:?}",
+            boot.linear_map
+        );
     };
     // SAFETY: the heap range is RAM past the kernel image, inside the linear
     // map (checked above), and reserved from the frame allocator below, so
@@ -75,7 +88,10 @@ fn build_frame_allocator(boot: &BootInfo, heap: PhysRange) -> FrameAllocator {
     };
     // Everything from the start of RAM to the end of the heap: the boot
     // loader's scratch area below the image, the image, the heap.
-    frames.reserve(PhysRange { start: boot.ram.start, end: heap.end });
+    frames.reserve(PhysRange {
+        start: boot.ram.start,
+        end: heap.end,
+    });
     if let Some(blob) = boot.device_tree_blob {
         frames.reserve(blob);
     }
@@ -96,13 +112,26 @@ fn print_banner(
         env!("CARGO_PKG_VERSION"),
         platform.board_name()
     );
-    println!("CPU: {}", platform.cpu_description());
-    let source = if boot.device_tree.as_ref().and_then(|tree| tree.memory).is_some() {
+    println!(
+        "CPU: {}, entered in {} mode",
+        platform.cpu_description(),
+        boot.entry_mode
+    );
+    let source = if boot
+        .device_tree
+        .as_ref()
+        .and_then(|tree| tree.memory)
+        .is_some()
+    {
         "device tree"
     } else {
         "board default"
     };
-    println!("RAM: {} MiB at {} ({source})", boot.ram.size() >> 20, boot.ram.start);
+    println!(
+        "RAM: {} MiB at {} ({source})",
+        boot.ram.size() >> 20,
+        boot.ram.start
+    );
     if boot.linear_map.physical.size() < boot.ram.size() {
         println!(
             "RAM: only the first {} MiB are mapped by the kernel",
@@ -123,4 +152,3 @@ fn print_banner(
     }
     println!("Command line: {}", command_line.text);
 }
-

@@ -21,7 +21,10 @@ pub struct CommandLine<'a> {
 impl<'a> CommandLine<'a> {
     /// Parses `text`. Never fails: unknown tokens are ignored here.
     pub fn parse(text: &'a str) -> CommandLine<'a> {
-        let mut line = CommandLine { text, ..CommandLine::default() };
+        let mut line = CommandLine {
+            text,
+            ..CommandLine::default()
+        };
         for token in text.split_ascii_whitespace() {
             match token.split_once('=') {
                 None if token == "semihosting" => line.semihosting = true,

@@ -19,7 +19,10 @@ static STOPPER: Once<Stopper> = Once::new();
 
 /// Records how to stop the machine. Called once, early in boot.
 pub fn register(platform: &'static dyn Platform, semihosting: bool) {
-    STOPPER.call_once(|| Stopper { platform, semihosting });
+    STOPPER.call_once(|| Stopper {
+        platform,
+        semihosting,
+    });
 }
 
 /// Stops the kernel with `status`. Before [`register`] ran, nothing knows
@@ -45,10 +48,9 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
             location.column(),
             info.message()
         )),
-        None => crate::console::write_emergency(format_args!(
-            "\nKERNEL PANIC: {}\n",
-            info.message()
-        )),
+        None => {
+            crate::console::write_emergency(format_args!("\nKERNEL PANIC: {}\n", info.message()))
+        }
     }
     stop(ExitStatus::Panic)
 }

@@ -98,9 +98,15 @@ mod tests {
             physical: PhysRange::from_start_size(PhysAddr(0x1000_0000), 0x0200_0000).unwrap(),
             virtual_base: VirtAddr(0xC000_0000),
         };
-        assert_eq!(map.virtual_address(PhysAddr(0x1000_1000)), Some(VirtAddr(0xC000_1000)));
+        assert_eq!(
+            map.virtual_address(PhysAddr(0x1000_1000)),
+            Some(VirtAddr(0xC000_1000))
+        );
         assert_eq!(map.virtual_address(PhysAddr(0x1200_0000)), None);
-        assert_eq!(map.physical_address(VirtAddr(0xC1FF_FFFF)), Some(PhysAddr(0x11FF_FFFF)));
+        assert_eq!(
+            map.physical_address(VirtAddr(0xC1FF_FFFF)),
+            Some(PhysAddr(0x11FF_FFFF))
+        );
         assert_eq!(map.physical_address(VirtAddr(0xBFFF_FFFF)), None);
         assert_eq!(map.physical_address(VirtAddr(0xC200_0000)), None);
     }

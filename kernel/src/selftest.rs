@@ -34,8 +34,13 @@ fn check_heap() {
 
 fn check_frames(frames: &mut FrameAllocator) {
     let free_before = frames.free_count();
-    let block = frames.allocate_contiguous(4, 4).expect("no 16 KiB block of free RAM");
-    assert!(block.start().is_aligned(16 << 10), "16 KiB block misaligned: {block:?}");
+    let block = frames
+        .allocate_contiguous(4, 4)
+        .expect("no 16 KiB block of free RAM");
+    assert!(
+        block.start().is_aligned(16 << 10),
+        "16 KiB block misaligned: {block:?}"
+    );
     let single = frames.allocate().expect("no free frame");
     assert_eq!(frames.free_count(), free_before - 5);
     for index in 0..4 {
@@ -54,9 +59,18 @@ fn check_translation(platform: &dyn Platform, linear_map: &LinearMap) {
     let address = VirtAddr(core::ptr::addr_of!(PROBE) as usize as u32);
     let expected = linear_map.physical_address(address);
     let translated = platform.translate(address);
-    assert!(expected.is_some(), "kernel data at {address} is outside the linear map");
-    assert_eq!(translated, expected, "MMU translates {address} unlike the linear map");
-    println!("self-check: MMU ok ({address} -> {})", translated.unwrap_or_default());
+    assert!(
+        expected.is_some(),
+        "kernel data at {address} is outside the linear map"
+    );
+    assert_eq!(
+        translated, expected,
+        "MMU translates {address} unlike the linear map"
+    );
+    println!(
+        "self-check: MMU ok ({address} -> {})",
+        translated.unwrap_or_default()
+    );
 }
 
 /// Provokes the fault named on the command line; unknown names panic.
@@ -66,7 +80,9 @@ pub fn inject(platform: &dyn Platform, name: &str) {
         "prefetch-abort" => InjectedFault::PrefetchAbort,
         "undefined" => InjectedFault::UndefinedInstruction,
         "panic" => panic!("deliberate panic requested by kml.selftest=panic"),
-        other => panic!("unknown kml.selftest={other} (data-abort, prefetch-abort, undefined, panic)"),
+        other => {
+            panic!("unknown kml.selftest={other} (data-abort, prefetch-abort, undefined, panic)")
+        }
     };
     println!("self-test: provoking a {fault:?} in the kernel");
     platform.inject_fault(fault);

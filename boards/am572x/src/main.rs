@@ -26,7 +26,11 @@ static CONSOLE: Once<Ns16550> = Once::new();
 
 /// The board's entry, called once by the reset code on the boot core.
 #[unsafe(no_mangle)]
-pub extern "C" fn kml_board_main(device_tree: u32, virtual_minus_physical: u32) -> ! {
+pub extern "C" fn kml_board_main(
+    device_tree: u32,
+    virtual_minus_physical: u32,
+    entry_psr: u32,
+) -> ! {
     // SAFETY: CONSOLE_UART is this board's console UART, a device.
     let Ok(registers) = (unsafe { armv7::mmu::map_device(CONSOLE_UART, CONSOLE_UART_SIZE) }) else {
         // No console to complain on: stop where a debugger can see it.
@@ -37,7 +41,18 @@ pub extern "C" fn kml_board_main(device_tree: u32, virtual_minus_physical: u32) 
     // SAFETY: the UART was just mapped at `registers`, for good, and this
     // is its only handle.
     let console = CONSOLE.call_once(|| unsafe { Ns16550::new(registers.as_usize()) });
-    let board = BoardStart { platform: &PLATFORM, console, default_ram_size: DEFAULT_RAM_SIZE };
+    let board = BoardStart {
+        platform: &PLATFORM,
+        console,
+        default_ram_size: DEFAULT_RAM_SIZE,
+    };
     // SAFETY: called once, with the reset code's arguments.
-    unsafe { start_kernel(board, PhysAddr(device_tree), virtual_minus_physical) }
+    unsafe {
+        start_kernel(
+            board,
+            PhysAddr(device_tree),
+            virtual_minus_physical,
+            entry_psr,
+        )
+    }
 }

@@ -20,7 +20,7 @@
 //!    branch prediction on;
 //! 6. jumps to the kernel's virtual address, sets a stack for each exception
 //!    mode, installs the vector table in VBAR and calls the board's
-//!    `kml_board_main(device_tree, virtual_minus_physical)`.
+//!    `kml_board_main(device_tree, virtual_minus_physical, entry_psr)`.
 //!
 //! Stacks: SVC 16 KiB (the boot thread), and 4 KiB for each of UND, ABT, IRQ
 //! and FIQ, which run the fault reporter on their own stack for now.
@@ -66,11 +66,12 @@ core::arch::global_asm!(
 // _start: the kernel's first instruction.
 // In:  r2 = physical address of the device tree (0 if none), MMU and caches
 //      off, SVC or HYP mode. Out: never returns.
-// Uses r0-r5, r7, r9 as scratch; r6 keeps the device tree address and r8
-// the virtual-minus-physical offset.
+// Uses r0-r5, r7, r9 as scratch; r6 keeps the device tree address, r8
+// the virtual-minus-physical offset and r10 the CPSR we were entered with.
 _start:
     mov     r6, r2                      @ keep the device tree pointer
     mrs     r0, cpsr                    @ which mode did the loader leave us in?
+    mov     r10, r0                     @ keep it for the banner
     and     r1, r0, #{mode_mask}
     cmp     r1, #{mode_hyp}
     bne     1f                          @ not HYP: already SVC (or another PL1 mode)
@@ -201,7 +202,8 @@ kml_park_secondary:
 
     .section .text.kml_virtual_entry, "ax"
 // kml_virtual_entry: first code at the kernel's virtual address.
-// In: r6 = device tree (physical), r8 = virtual - physical; SVC mode, MMU on.
+// In: r6 = device tree (physical), r8 = virtual - physical, r10 = CPSR at
+// entry; SVC mode, MMU on.
 kml_virtual_entry:
     cps     #{mode_und}
     ldr     sp, =kml_und_stack_top
@@ -218,6 +220,7 @@ kml_virtual_entry:
     isb
     mov     r0, r6                      @ arg 0: device tree physical address
     mov     r1, r8                      @ arg 1: virtual - physical offset
+    mov     r2, r10                     @ arg 2: CPSR at entry
     bl      kml_board_main              @ never returns
 7:  wfi
     b       7b

@@ -174,7 +174,9 @@ pub enum L1Entry {
 /// Decodes a first-level descriptor.
 pub const fn decode_l1(descriptor: u32) -> L1Entry {
     match descriptor & 0b11 {
-        0b01 => L1Entry::PageTable { table: descriptor & !0x3FF },
+        0b01 => L1Entry::PageTable {
+            table: descriptor & !0x3FF,
+        },
         0b10 | 0b11 if descriptor & (1 << 18) == 0 => L1Entry::Section {
             physical: descriptor & !(SECTION_SIZE - 1),
             attributes: decode_attributes(
@@ -215,7 +217,12 @@ const fn decode_attributes(
         (1, 0b11) => Access::UserReadOnly,
         _ => return None,
     };
-    Some(Attributes { memory, access, executable: xn == 0, global: ng == 0 })
+    Some(Attributes {
+        memory,
+        access,
+        executable: xn == 0,
+        global: ng == 0,
+    })
 }
 
 #[cfg(test)]
@@ -225,18 +232,27 @@ mod tests {
     #[test]
     fn kernel_ram_section_matches_the_manual() {
         // TEX=001 C=1 B=1 (write-back write-allocate), AP=01, S=1, type 0b10.
-        assert_eq!(section(0x1000_0000, Attributes::KERNEL_RAM), 0x1000_0000 | 0x1140E);
+        assert_eq!(
+            section(0x1000_0000, Attributes::KERNEL_RAM),
+            0x1000_0000 | 0x1140E
+        );
     }
 
     #[test]
     fn device_section_is_shareable_device_and_never_executed() {
         // TEX=000 C=0 B=1, XN=1, AP=01.
-        assert_eq!(section(0x0210_0000, Attributes::KERNEL_DEVICE), 0x0210_0000 | 0x416);
+        assert_eq!(
+            section(0x0210_0000, Attributes::KERNEL_DEVICE),
+            0x0210_0000 | 0x416
+        );
     }
 
     #[test]
     fn section_drops_low_address_bits() {
-        assert_eq!(section(0x4012_3456, Attributes::KERNEL_RAM) & 0xFFF0_0000, 0x4010_0000);
+        assert_eq!(
+            section(0x4012_3456, Attributes::KERNEL_RAM) & 0xFFF0_0000,
+            0x4010_0000
+        );
     }
 
     #[test]
@@ -270,11 +286,19 @@ mod tests {
                 Access::UserReadOnly,
             ] {
                 for (executable, global) in [(true, true), (false, false)] {
-                    let attributes = Attributes { memory, access, executable, global };
+                    let attributes = Attributes {
+                        memory,
+                        access,
+                        executable,
+                        global,
+                    };
                     let decoded = decode_l1(section(0x8000_0000, attributes));
                     assert_eq!(
                         decoded,
-                        L1Entry::Section { physical: 0x8000_0000, attributes: Some(attributes) }
+                        L1Entry::Section {
+                            physical: 0x8000_0000,
+                            attributes: Some(attributes)
+                        }
                     );
                 }
             }
@@ -283,7 +307,10 @@ mod tests {
 
     #[test]
     fn page_table_and_fault_entries_decode() {
-        assert_eq!(decode_l1(page_table(0x1234_5400)), L1Entry::PageTable { table: 0x1234_5400 });
+        assert_eq!(
+            decode_l1(page_table(0x1234_5400)),
+            L1Entry::PageTable { table: 0x1234_5400 }
+        );
         assert_eq!(decode_l1(0), L1Entry::Fault);
         // Supersections (bit 18) are never written by us and decode as faults.
         assert_eq!(decode_l1(0x0004_0002), L1Entry::Fault);

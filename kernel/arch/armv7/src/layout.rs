@@ -33,4 +33,7 @@ pub const BOOT_LINEAR_MAP_SIZE: u32 = 32 << 20;
 pub const TTBCR_SPLIT: u32 = 1;
 
 const _: () = assert!(KERNEL_VIRTUAL_BASE + LINEAR_MAP_MAX <= DEVICE_WINDOW_START);
-const _: () = assert!(KERNEL_VIRTUAL_BASE >= 0x8000_0000, "kernel must be in TTBR1's half");
+const _: () = assert!(
+    KERNEL_VIRTUAL_BASE >= 0x8000_0000,
+    "kernel must be in TTBR1's half"
+);

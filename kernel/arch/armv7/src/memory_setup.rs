@@ -53,13 +53,15 @@ pub unsafe fn finish_memory_setup(
     virtual_minus_physical: u32,
     default_ram_size: u32,
 ) -> BootInfo {
-    let identity = VirtAddr((_start as *const () as usize as u32).wrapping_sub(virtual_minus_physical));
+    let identity =
+        VirtAddr((_start as *const () as usize as u32).wrapping_sub(virtual_minus_physical));
     // SAFETY: we run at virtual addresses since kml_virtual_entry; the
     // identity section only held the reset code.
     unsafe { mmu::split_address_space(identity) };
     let expected = KERNEL_VIRTUAL_BASE.wrapping_sub(ram_base().as_u32());
     assert_eq!(
-        virtual_minus_physical, expected,
+        virtual_minus_physical,
+        expected,
         "kernel loaded at the wrong address: linked for RAM at {}",
         ram_base()
     );
@@ -71,17 +73,29 @@ pub unsafe fn finish_memory_setup(
         |ram| clip_to_kernel_base(ram, default_ram_size),
     );
     let linear_map = extend_linear_map(ram);
-    BootInfo { device_tree: tree, device_tree_blob: blob, ram, linear_map, kernel_image: kernel_image() }
+    BootInfo {
+        device_tree: tree,
+        device_tree_blob: blob,
+        ram,
+        linear_map,
+        kernel_image: kernel_image(),
+        entry_mode: "SVC",
+    }
 }
 
 /// RAM must start where the kernel was linked to find it.
 fn clip_to_kernel_base(ram: PhysRange, default_ram_size: u32) -> PhysRange {
     if ram.contains(ram_base()) {
-        return PhysRange { start: ram_base(), end: ram.end };
+        return PhysRange {
+            start: ram_base(),
+            end: ram.end,
+        };
     }
     println!(
         "warning: device tree RAM {}..{} does not hold the kernel's RAM base {}; using the board default",
-        ram.start, ram.end, ram_base()
+        ram.start,
+        ram.end,
+        ram_base()
     );
     PhysRange::from_start_size(ram_base(), default_ram_size).expect("board RAM below 4 GiB")
 }
@@ -95,11 +109,20 @@ unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>
     if address.as_u32() == 0 {
         return None;
     }
-    let read_only = Attributes { access: crate::descriptor::Access::KernelReadOnly, executable: false, ..Attributes::KERNEL_RAM };
+    let read_only = Attributes {
+        access: crate::descriptor::Access::KernelReadOnly,
+        executable: false,
+        ..Attributes::KERNEL_RAM
+    };
     // SAFETY: the boot loader put the blob in RAM; mapping it read-only into
     // the unused window creates no writable alias.
     let mapped = unsafe {
-        mmu::map_sections(VirtAddr(DEVICE_TREE_WINDOW), address, DEVICE_TREE_WINDOW_SIZE, read_only)
+        mmu::map_sections(
+            VirtAddr(DEVICE_TREE_WINDOW),
+            address,
+            DEVICE_TREE_WINDOW_SIZE,
+            read_only,
+        )
     };
     if let Err(error) = mapped {
         println!("warning: cannot map the device tree at {address}: {error:?}");
@@ -111,8 +134,10 @@ unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>
     // read-only and for the kernel's lifetime; the frames stay reserved.
     let window = unsafe { core::slice::from_raw_parts(start as usize as *const u8, available) };
     let parsed = devicetree::blob_size(window).and_then(|size| {
-        let truncated =
-            devicetree::DeviceTreeError::Truncated { needed: size, available: window.len() };
+        let truncated = devicetree::DeviceTreeError::Truncated {
+            needed: size,
+            available: window.len(),
+        };
         let blob = window.get(..size).ok_or(truncated)?;
         devicetree::parse(blob)
     });
@@ -133,7 +158,10 @@ fn extend_linear_map(ram: PhysRange) -> LinearMap {
     let size = ram.size().min(LINEAR_MAP_MAX) & !(SECTION_SIZE - 1);
     let size = size.max(BOOT_LINEAR_MAP_SIZE);
     if size > BOOT_LINEAR_MAP_SIZE {
-        let start = ram.start.checked_add(BOOT_LINEAR_MAP_SIZE).expect("RAM below 4 GiB");
+        let start = ram
+            .start
+            .checked_add(BOOT_LINEAR_MAP_SIZE)
+            .expect("RAM below 4 GiB");
         // SAFETY: the device tree (or the board) says this is RAM; the
         // linear map is the kernel's one mapping of it.
         let mapped = unsafe {
@@ -155,7 +183,13 @@ fn extend_linear_map(ram: PhysRange) -> LinearMap {
 /// The physical range of the kernel image, .bss included.
 fn kernel_image() -> PhysRange {
     // Only the symbols' addresses are taken, never their contents.
-    let (start, end) = (&raw const __kernel_start as u32, &raw const __kernel_end as u32);
+    let (start, end) = (
+        &raw const __kernel_start as u32,
+        &raw const __kernel_end as u32,
+    );
     let to_physical = |address: u32| PhysAddr(address - KERNEL_VIRTUAL_BASE + ram_base().as_u32());
-    PhysRange { start: to_physical(start), end: to_physical(end) }
+    PhysRange {
+        start: to_physical(start),
+        end: to_physical(end),
+    }
 }

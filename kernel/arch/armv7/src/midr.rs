@@ -83,7 +83,13 @@ impl fmt::Display for MainId {
                 self.part_number()
             )?,
         }
-        write!(f, " r{}p{} (MIDR {:#010x})", self.variant(), self.revision(), self.raw)
+        write!(
+            f,
+            " r{}p{} (MIDR {:#010x})",
+            self.variant(),
+            self.revision(),
+            self.raw
+        )
     }
 }
 

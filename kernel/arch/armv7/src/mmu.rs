@@ -31,7 +31,9 @@ unsafe impl Sync for L1Table {}
 pub static KERNEL_L1_TABLE: L1Table = L1Table(UnsafeCell::new([0; L1_ENTRIES]));
 
 /// Serialises writers of the table and of the device window cursor.
-static TABLE_LOCK: Mutex<DeviceWindow> = Mutex::new(DeviceWindow { next: DEVICE_WINDOW_START });
+static TABLE_LOCK: Mutex<DeviceWindow> = Mutex::new(DeviceWindow {
+    next: DEVICE_WINDOW_START,
+});
 
 /// Where the next device mapping goes.
 struct DeviceWindow {
@@ -129,7 +131,9 @@ pub unsafe fn unmap_sections(virtual_start: VirtAddr, size: u32) -> Result<(), M
 
 /// How many sections cover `[start, start + size)`.
 fn sections_covering(start: u32, size: u32) -> Result<u32, MapError> {
-    let end = start.checked_add(size.max(1) - 1).ok_or(MapError::Overflow)?;
+    let end = start
+        .checked_add(size.max(1) - 1)
+        .ok_or(MapError::Overflow)?;
     Ok((end >> 20) - (start >> 20) + 1)
 }
 
@@ -144,7 +148,9 @@ pub unsafe fn map_device(physical: PhysAddr, size: u32) -> Result<VirtAddr, MapE
     let base = {
         let mut window = TABLE_LOCK.lock();
         let base = window.next;
-        let next = base.checked_add(count * SECTION_SIZE).ok_or(MapError::Overflow)?;
+        let next = base
+            .checked_add(count * SECTION_SIZE)
+            .ok_or(MapError::Overflow)?;
         if next > DEVICE_WINDOW_END {
             return Err(MapError::DeviceWindowFull);
         }

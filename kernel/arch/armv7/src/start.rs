@@ -29,11 +29,12 @@ pub unsafe fn start_kernel(
     board: BoardStart,
     device_tree: PhysAddr,
     virtual_minus_physical: u32,
+    entry_psr: u32,
 ) -> ! {
     kernel::console::register(board.console);
     // SAFETY: the caller runs this once, first thing after reset.
-    let boot = unsafe {
-        finish_memory_setup(device_tree, virtual_minus_physical, board.default_ram_size)
-    };
+    let mut boot =
+        unsafe { finish_memory_setup(device_tree, virtual_minus_physical, board.default_ram_size) };
+    boot.entry_mode = crate::mode::mode_name(entry_psr);
     kernel::boot::kernel_main(board.platform, boot)
 }

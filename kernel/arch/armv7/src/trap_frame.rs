@@ -38,4 +38,4 @@ pub const FRAME_SIZE: usize = size_of::<TrapFrame>();
 // `srsdb`: the fields must sit in exactly this order.
 const _: () = assert!(FRAME_SP == 13 * 4);
 const _: () = assert!(FRAME_PC + 4 == offset_of!(TrapFrame, psr));
-const _: () = assert!(FRAME_SIZE % 8 == 0);
+const _: () = assert!(FRAME_SIZE.is_multiple_of(8));
