@@ -92,52 +92,36 @@ mod tests {
         assert_eq!(blob()[..4], [0xd0, 0x0d, 0xfe, 0xed]);
     }
 
+    /// The kernel's own reader (the one that runs at boot) accepts the blob
+    /// and finds what the kernel needs in it.
     #[test]
-    fn root_memory_and_chosen_parse_back() {
+    fn the_kernel_reads_memory_and_chosen_back() {
         let bytes = blob();
-        let tree = fdt::Fdt::new(&bytes).expect("parses");
-        let root = tree.root();
+        let tree = kernel::devicetree::parse(&bytes).expect("parses");
+        assert!(tree.model.expect("model").contains("SABRE Lite"));
+        let memory = tree.memory.expect("memory node");
         assert_eq!(
-            root.compatible().all().collect::<Vec<_>>(),
-            ["fsl,imx6q-sabrelite", "fsl,imx6q"]
+            (memory.start.as_u32(), memory.size()),
+            (0x1000_0000, 0x4000_0000)
         );
-        assert!(root.model().contains("SABRE Lite"));
-
-        let memory = tree.find_node("/memory@10000000").expect("memory node");
-        let region = memory.reg().expect("reg").next().expect("one region");
-        assert_eq!(region.starting_address as usize, 0x1000_0000);
-        assert_eq!(region.size, Some(0x4000_0000));
-
-        let chosen = tree.find_node("/chosen").expect("chosen");
-        assert_eq!(
-            chosen.property("bootargs").map(|p| p.value),
-            Some(&b"\0"[..])
-        );
-        assert_eq!(
-            chosen.property("stdout-path").and_then(|p| p.as_str()),
-            Some("serial1:115200n8")
-        );
+        assert_eq!(tree.bootargs, Some(""));
+        assert_eq!(tree.stdout_path, Some("serial1:115200n8"));
+        assert_eq!(tree.total_size, bytes.len());
     }
 
     #[test]
-    fn console_alias_leads_to_uart2() {
+    fn console_alias_names_uart2() {
         let bytes = blob();
-        let tree = fdt::Fdt::new(&bytes).expect("parses");
-        let aliases = tree.aliases().expect("aliases");
-        assert_eq!(aliases.resolve("serial0"), Some("/soc/serial@2020000"));
-        let console = aliases.resolve_node("serial1").expect("serial1 resolves");
-        let region = console.reg().expect("reg").next().expect("one region");
-        assert_eq!(region.starting_address as usize, 0x021E_8000);
-        assert_eq!(region.size, Some(0x4000));
-        assert_eq!(
-            console
-                .compatible()
-                .expect("compatible")
-                .all()
-                .collect::<Vec<_>>(),
-            ["fsl,imx6q-uart", "fsl,imx21-uart"]
+        let contains = |text: &str| {
+            bytes
+                .windows(text.len())
+                .any(|window| window == text.as_bytes())
+        };
+        assert!(contains("/soc/serial@21e8000\0"), "serial1 alias");
+        assert!(contains("serial@2020000\0"), "UART1 node");
+        assert!(
+            contains("fsl,imx6q-uart\0fsl,imx21-uart\0"),
+            "UART compatible"
         );
-        let soc = tree.find_node("/soc").expect("soc");
-        assert_eq!(soc.property("ranges").map(|p| p.value.len()), Some(0));
     }
 }
