@@ -59,6 +59,8 @@ pub struct TestSpec {
     pub boards: Vec<Board>,
     /// Kernel command line after `semihosting`.
     pub append: String,
+    /// Extra QEMU arguments (`qemu-args:`), split on whitespace.
+    pub qemu_args: Vec<String>,
     /// Expected QEMU exit status.
     pub exit: ExpectedExit,
     /// How long QEMU may run.
@@ -106,6 +108,7 @@ fn header_content(line: &str) -> &str {
 /// Parses the `key: value` lines (line 1 onwards) into a spec without patterns.
 fn parse_header(lines: &[&str]) -> Result<TestSpec> {
     let (mut boards, mut append, mut exit, mut timeout) = (None, None, None, None);
+    let mut qemu_args: Option<Vec<String>> = None;
     for (index, line) in lines.iter().enumerate() {
         let number = index + 1;
         let content = header_content(line);
@@ -121,9 +124,13 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
             "append" => append.replace(value.to_owned()).is_some(),
             "exit" => exit.replace(parse_exit(value, number)?).is_some(),
             "timeout" => timeout.replace(parse_timeout(value, number)?).is_some(),
-            other => {
-                bail!("line {number}: unknown key `{other}` (known: boards, append, exit, timeout)")
+            "qemu-args" => {
+                let words = value.split_whitespace().map(str::to_owned).collect();
+                qemu_args.replace(words).is_some()
             }
+            other => bail!(
+                "line {number}: unknown key `{other}` (known: boards, append, qemu-args, exit, timeout)"
+            ),
         };
         if slot_taken {
             bail!("line {number}: `{key}` given twice");
@@ -135,6 +142,7 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
     Ok(TestSpec {
         boards,
         append: append.unwrap_or_default(),
+        qemu_args: qemu_args.unwrap_or_default(),
         exit: exit.unwrap_or(ExpectedExit::Exact(0)),
         timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
         patterns: Vec::new(),

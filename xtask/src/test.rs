@@ -271,6 +271,7 @@ fn run_case(root: &Path, case: &Case<'_>) -> (bool, String) {
     let artifacts = Artifacts::new(root, case.board);
     let options = Options {
         append: case.spec.append.clone(),
+        extra: case.spec.qemu_args.clone(),
         ..Options::default()
     };
     let captured = command_line(&artifacts, &options, Console::Capture)
