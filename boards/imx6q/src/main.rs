@@ -4,24 +4,22 @@
 //! The reset code in `armv7::boot` calls [`kml_board_main`] with the MMU
 //! on. The board's only decisions are which UART is the console and where
 //! it lives (UART2 at 0x021E_8000), and how much RAM to assume when no device tree is
-//! passed; everything else is common ARMv7-A code.
+//! passed; everything else is common ARMv7-A code in `armv7::start`.
 #![no_std]
 #![no_main]
 
 use armv7::platform::Armv7Platform;
-use armv7::start::{BoardStart, start_kernel};
+use armv7::start::{Board, ResetArguments, start_kernel};
 use drivers::imx_uart::ImxUart;
 use kernel::addr::PhysAddr;
 use spin::Once;
 
-/// Physical address of the console UART's registers.
-const CONSOLE_UART: PhysAddr = PhysAddr(0x021E_8000);
-/// Size of the console UART's register block.
-const CONSOLE_UART_SIZE: u32 = 0x4000;
-/// RAM assumed when the boot loader passes no device tree.
-const DEFAULT_RAM_SIZE: u32 = 1 << 30;
-
-static PLATFORM: Armv7Platform = Armv7Platform::new("imx6q");
+static BOARD: Board = Board {
+    platform: Armv7Platform::new("imx6q"),
+    console_uart: PhysAddr(0x021E_8000),
+    console_uart_size: 0x4000,
+    default_ram_size: 1 << 30,
+};
 static CONSOLE: Once<ImxUart> = Once::new();
 
 /// The board's entry, called once by the reset code on the boot core.
@@ -31,28 +29,12 @@ pub extern "C" fn kml_board_main(
     virtual_minus_physical: u32,
     entry_psr: u32,
 ) -> ! {
-    // SAFETY: CONSOLE_UART is this board's console UART, a device.
-    let Ok(registers) = (unsafe { armv7::mmu::map_device(CONSOLE_UART, CONSOLE_UART_SIZE) }) else {
-        // No console to complain on: stop where a debugger can see it.
-        loop {
-            armv7::cpu::wait_for_interrupt();
-        }
+    let reset = ResetArguments {
+        device_tree,
+        virtual_minus_physical,
+        entry_psr,
     };
-    // SAFETY: the UART was just mapped at `registers`, for good, and this
-    // is its only handle.
-    let console = CONSOLE.call_once(|| unsafe { ImxUart::new(registers.as_usize()) });
-    let board = BoardStart {
-        platform: &PLATFORM,
-        console,
-        default_ram_size: DEFAULT_RAM_SIZE,
-    };
-    // SAFETY: called once, with the reset code's arguments.
-    unsafe {
-        start_kernel(
-            board,
-            PhysAddr(device_tree),
-            virtual_minus_physical,
-            entry_psr,
-        )
-    }
+    // SAFETY: called once by the reset code with its arguments; the console
+    // address is this board's ImxUart UART.
+    unsafe { start_kernel(&BOARD, &CONSOLE, ImxUart::new, reset) }
 }

@@ -1,40 +1,72 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The common path from a board's entry to the generic kernel.
 //!
-//! Every board does the same three things once its console driver exists:
-//! register the console, finish memory set-up, hand over to the core. They
-//! live here so the board crates only choose addresses and drivers.
+//! Every board does the same things after reset: map its console UART,
+//! build the driver, register it, finish memory set-up and hand over to the
+//! core. They live here so a board crate only states facts ([`Board`]) and
+//! picks a driver type.
 
 use crate::memory_setup::finish_memory_setup;
 use crate::platform::Armv7Platform;
+use crate::{cpu, mmu};
 use kernel::addr::PhysAddr;
 use kernel::console::Console;
+use spin::Once;
 
-/// What a board tells the common start path.
-pub struct BoardStart {
+/// The facts a board crate supplies.
+pub struct Board {
     /// The board's platform (its name and CPU services).
-    pub platform: &'static Armv7Platform,
-    /// The console, already able to print.
-    pub console: &'static dyn Console,
+    pub platform: Armv7Platform,
+    /// Physical address of the console UART's registers.
+    pub console_uart: PhysAddr,
+    /// Size of the console UART's register block.
+    pub console_uart_size: u32,
     /// RAM size when the boot loader passes no device tree.
     pub default_ram_size: u32,
 }
 
-/// Registers the console, sets up memory and runs the kernel.
+/// What the reset code passes to `kml_board_main`, unchanged.
+pub struct ResetArguments {
+    /// Physical address of the device tree (r2 at reset; 0 if none).
+    pub device_tree: u32,
+    /// Virtual minus physical address of the kernel image.
+    pub virtual_minus_physical: u32,
+    /// CPSR at reset, to report the mode the loader left us in.
+    pub entry_psr: u32,
+}
+
+/// Brings up the console with driver `C` and runs the kernel.
 ///
 /// # Safety
-/// Call once, from `kml_board_main`, with the arguments the reset code
-/// passed to it.
-pub unsafe fn start_kernel(
-    board: BoardStart,
-    device_tree: PhysAddr,
-    virtual_minus_physical: u32,
-    entry_psr: u32,
+/// Call once, from `kml_board_main`, with the reset code's arguments;
+/// `new_console` must build a `C` driver for a device of `C`'s kind at the
+/// virtual address it is given, and `board.console_uart` must be one.
+pub unsafe fn start_kernel<C: Console + 'static>(
+    board: &'static Board,
+    console: &'static Once<C>,
+    new_console: unsafe fn(usize) -> C,
+    reset: ResetArguments,
 ) -> ! {
-    kernel::console::register(board.console);
+    // SAFETY: the caller vouches the address is the console UART, a device.
+    let mapped = unsafe { mmu::map_device(board.console_uart, board.console_uart_size) };
+    let Ok(registers) = mapped else {
+        // No console to complain on: stop where a debugger can see it.
+        loop {
+            cpu::wait_for_interrupt();
+        }
+    };
+    // SAFETY: the UART was just mapped at `registers` for good, and this is
+    // its only handle (called once).
+    let console = console.call_once(|| unsafe { new_console(registers.as_usize()) });
+    kernel::console::register(console);
     // SAFETY: the caller runs this once, first thing after reset.
-    let mut boot =
-        unsafe { finish_memory_setup(device_tree, virtual_minus_physical, board.default_ram_size) };
-    boot.entry_mode = crate::mode::mode_name(entry_psr);
-    kernel::boot::kernel_main(board.platform, boot)
+    let mut boot = unsafe {
+        finish_memory_setup(
+            PhysAddr(reset.device_tree),
+            reset.virtual_minus_physical,
+            board.default_ram_size,
+        )
+    };
+    boot.entry_mode = crate::mode::mode_name(reset.entry_psr);
+    kernel::boot::kernel_main(&board.platform, boot)
 }
