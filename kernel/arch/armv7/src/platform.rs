@@ -63,7 +63,11 @@ impl Platform for Armv7Platform {
     }
 
     fn halt(&self, status: ExitStatus, semihosting: bool) -> ! {
-        kernel::println!("KML-rs: stopping with status {}", status.code());
+        // Without the console lock: the code that faulted may hold it.
+        kernel::console::write_emergency(format_args!(
+            "KML-rs: stopping with status {}\n",
+            status.code()
+        ));
         if semihosting {
             semihosting::exit(status.code());
         }
