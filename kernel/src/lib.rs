@@ -35,3 +35,4 @@ pub mod frame;
 pub mod heap;
 pub mod platform;
 pub mod selftest;
+pub mod vm;
