@@ -45,15 +45,29 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
     fatal::register(platform, command_line.semihosting);
 
     let heap_range = start_heap(&boot);
-    let frames = build_frame_allocator(&boot, heap_range);
+    let mut frames = build_frame_allocator(&boot, heap_range);
     print_banner(platform, &boot, &command_line, &frames);
 
-    selftest::run_checks(platform, &boot.linear_map, frames);
+    selftest::run_checks(platform, &boot.linear_map, &mut frames);
     if let Some(name) = command_line.selftest {
         selftest::inject(platform, name);
     }
-    println!("self-checks passed; no init to run yet, stopping");
-    fatal::stop(ExitStatus::Success)
+    println!("self-checks passed");
+    crate::platform::register(platform);
+    crate::memory::init(frames, boot.linear_map);
+    match boot.device_tree.as_ref().and_then(|tree| tree.initrd) {
+        Some(range) => crate::initrd::load(range),
+        None => println!("initrd: none passed"),
+    }
+    if crate::initrd::get().is_none() {
+        println!("no ramdisk, so no init to run: stopping");
+        fatal::stop(ExitStatus::Success);
+    }
+    let init = command_line.init.unwrap_or("/init");
+    let arguments: alloc::vec::Vec<&str> =
+        command_line.init_arguments.map(|text| text.split_ascii_whitespace().collect()).unwrap_or_default();
+    println!("starting {init}");
+    crate::process::start_init(init, &arguments)
 }
 
 /// Gives the heap the RAM just past the kernel image; returns its range.

@@ -16,19 +16,25 @@ pub struct CommandLine<'a> {
     pub semihosting: bool,
     /// `kml.selftest=NAME`: a deliberate fault to provoke after boot.
     pub selftest: Option<&'a str>,
+    /// `init=PATH`: the first program (default `/init`).
+    pub init: Option<&'a str>,
+    /// Everything after `--`: the first program's arguments.
+    pub init_arguments: Option<&'a str>,
 }
 
 impl<'a> CommandLine<'a> {
     /// Parses `text`. Never fails: unknown tokens are ignored here.
     pub fn parse(text: &'a str) -> CommandLine<'a> {
-        let mut line = CommandLine {
-            text,
-            ..CommandLine::default()
+        let (options, init_arguments) = match text.split_once(" -- ") {
+            Some((options, rest)) => (options, Some(rest.trim())),
+            None => (text.strip_suffix(" --").unwrap_or(text), None),
         };
-        for token in text.split_ascii_whitespace() {
+        let mut line = CommandLine { text, init_arguments, ..CommandLine::default() };
+        for token in options.split_ascii_whitespace() {
             match token.split_once('=') {
                 None if token == "semihosting" => line.semihosting = true,
                 Some(("kml.selftest", value)) => line.selftest = Some(value),
+                Some(("init", value)) => line.init = Some(value),
                 _ => {}
             }
         }
@@ -45,6 +51,17 @@ mod tests {
         let line = CommandLine::parse("console=ttyAMA0 semihosting  kml.selftest=data-abort x=y");
         assert!(line.semihosting);
         assert_eq!(line.selftest, Some("data-abort"));
+    }
+
+    #[test]
+    fn init_and_its_arguments() {
+        let line = CommandLine::parse("semihosting init=/bin/sh -- fork-exec cow");
+        assert_eq!(line.init, Some("/bin/sh"));
+        assert_eq!(line.init_arguments, Some("fork-exec cow"));
+        assert!(line.semihosting);
+        let line = CommandLine::parse("init=/init --");
+        assert_eq!(line.init_arguments, None);
+        assert_eq!(line.init, Some("/init"));
     }
 
     #[test]

@@ -15,6 +15,11 @@ pub trait Console: Sync {
     /// Writes all of `bytes`, blocking until the device has taken them.
     /// A `\n` is sent as `\r\n` by the caller, not by the driver.
     fn write_bytes(&self, bytes: &[u8]);
+
+    /// A received byte, if one is waiting. Consoles without input say none.
+    fn read_byte(&self) -> Option<u8> {
+        None
+    }
 }
 
 static CONSOLE: Once<&'static dyn Console> = Once::new();
@@ -24,6 +29,28 @@ static WRITER_LOCK: Mutex<()> = Mutex::new(());
 /// call has an effect: the console does not change once the kernel talks.
 pub fn register(console: &'static dyn Console) {
     CONSOLE.call_once(|| console);
+}
+
+/// Writes raw bytes (a process's output) under the console lock,
+/// turning `\n` into `\r\n` like the kernel's own messages.
+pub fn write_bytes(bytes: &[u8]) {
+    if let Some(console) = CONSOLE.get() {
+        let _guard = WRITER_LOCK.lock();
+        for line in bytes.split_inclusive(|&byte| byte == b'\n') {
+            match line.strip_suffix(b"\n") {
+                Some(text) => {
+                    console.write_bytes(text);
+                    console.write_bytes(b"\r\n");
+                }
+                None => console.write_bytes(line),
+            }
+        }
+    }
+}
+
+/// A byte typed on the console, if any.
+pub fn read_byte() -> Option<u8> {
+    CONSOLE.get().and_then(|console| console.read_byte())
 }
 
 /// Formats into the console, turning `\n` into `\r\n` for serial terminals.

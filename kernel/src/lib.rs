@@ -19,6 +19,8 @@
 //! Modules allowed `unsafe` (everything else is denied by the crate lint):
 //! - `heap`: hands a block of RAM to the allocator.
 //! - `boot::start_heap`: the one call of `heap::init`, with the block's proof.
+//! - `frame_access`: reaches a frame's bytes through the linear map.
+//! - `sched`: the context hand-off between kernel threads.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 
@@ -29,10 +31,24 @@ pub mod boot;
 pub mod command_line;
 pub mod console;
 pub mod devicetree;
+pub mod elf;
 pub mod fatal;
+pub mod file;
 pub mod frame;
 #[allow(unsafe_code)]
+pub mod frame_access;
+#[allow(unsafe_code)]
 pub mod heap;
+pub mod initrd;
+pub mod memory;
 pub mod platform;
+pub mod process;
+pub mod ramdisk;
+#[allow(unsafe_code)]
+pub mod sched;
 pub mod selftest;
+pub mod syscall;
+pub mod trap;
+pub mod uaccess;
+pub mod user_stack;
 pub mod vm;

@@ -7,6 +7,9 @@
 //! method is something the generic boot sequence cannot do in safe code.
 
 use crate::addr::{PhysAddr, PhysRange, VirtAddr};
+use crate::trap::UserFrame;
+use crate::vm::address_space::AddressSpace;
+use alloc::boxed::Box;
 use alloc::string::String;
 
 /// How the kernel ends, and the status QEMU exits with.
@@ -18,6 +21,11 @@ pub enum ExitStatus {
     Panic,
     /// An exception taken in kernel code (abort, undefined instruction).
     KernelFault,
+    /// The init process ended: its exit code, or 128 + the signal that
+    /// killed it, as a shell reports it.
+    InitExited(u8),
+    /// The kernel could not start init (missing ramdisk or program).
+    NoInit,
 }
 
 impl ExitStatus {
@@ -27,6 +35,8 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::Panic => 101,
             ExitStatus::KernelFault => 102,
+            ExitStatus::InitExited(code) => code as u32,
+            ExitStatus::NoInit => 103,
         }
     }
 }
@@ -86,6 +96,52 @@ pub trait Platform: Sync {
     /// Stops the machine with `status`. With `semihosting` (QEMU) the
     /// emulator exits with the status; otherwise the CPU halts.
     fn halt(&self, status: ExitStatus, semihosting: bool) -> !;
+
+    /// A new, empty user address space, or `None` without memory or ASIDs.
+    fn new_address_space(&self) -> Option<Box<dyn AddressSpace>>;
+
+    /// Lays out a new thread's kernel stack below `stack_top` (8-aligned):
+    /// a user trap frame that `initialize` fills in, and a saved context
+    /// that returns to user mode through it. Returns the saved sp.
+    ///
+    /// # Safety
+    /// The 128 bytes below `stack_top` must belong to the new thread's
+    /// kernel stack and be used by nothing else.
+    unsafe fn prepare_thread(
+        &self,
+        stack_top: usize,
+        initialize: &mut dyn FnMut(&mut dyn UserFrame),
+    ) -> u32;
+
+    /// Saves the running thread's context, storing its sp at `save`, and
+    /// resumes the thread whose saved sp is `load`, recording `token` as
+    /// the running thread. Returns when something switches back.
+    ///
+    /// # Safety
+    /// `save` must stay valid until then; `load` must come from
+    /// `prepare_thread` or an earlier switch, with its stack still alive.
+    unsafe fn switch_thread(&self, save: *mut u32, load: u32, token: u32);
+
+    /// Sets the user-readable thread pointer (TPIDRURO) that `set_tls`
+    /// gives each thread.
+    fn set_thread_pointer(&self, value: u32);
+
+    /// Waits for something to happen (an interrupt, or a moment passing
+    /// while nothing can run).
+    fn idle(&self);
+}
+
+/// The platform the kernel runs on, recorded once at boot.
+static PLATFORM: spin::Once<&'static dyn Platform> = spin::Once::new();
+
+/// Records the platform for the code that needs it after boot.
+pub fn register(platform: &'static dyn Platform) {
+    PLATFORM.call_once(|| platform);
+}
+
+/// The platform recorded at boot.
+pub fn get() -> &'static dyn Platform {
+    *PLATFORM.get().expect("platform::register ran at boot")
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ use crate::println;
 use alloc::vec::Vec;
 
 /// Runs every check; panics on the first failure.
-pub fn run_checks(platform: &dyn Platform, linear_map: &LinearMap, mut frames: FrameAllocator) {
+pub fn run_checks(platform: &dyn Platform, linear_map: &LinearMap, frames: &mut FrameAllocator) {
     check_heap();
-    check_frames(&mut frames);
+    check_frames(frames);
     check_translation(platform, linear_map);
 }
 

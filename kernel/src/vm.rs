@@ -4,4 +4,5 @@
 //! What a process may touch is described by areas (pure data, host-tested);
 //! the page tables that make it so are the arch crate's business.
 
+pub mod address_space;
 pub mod layout;

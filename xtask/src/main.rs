@@ -18,6 +18,7 @@ mod error;
 mod expect;
 mod image;
 mod qemu;
+mod ramdisk;
 mod setup;
 mod test;
 
@@ -46,7 +47,8 @@ Examples:
   cargo xtask run                          boot the i.MX6Q build in QEMU sabrelite
   cargo xtask run --board qemu-virt --gdb  boot on QEMU virt, wait for gdb on :1234
   cargo xtask run -- -d int,guest_errors   pass arguments to QEMU
-  cargo xtask test --qemu-only boot/       only the QEMU tests in tests/boot/";
+  cargo xtask test --qemu-only boot/       only the QEMU tests in tests/boot/
+  cargo xtask ramdisk rootfs -o rd.cpio    pack rootfs/ into a ramdisk for --initrd";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -66,6 +68,21 @@ enum Command {
     /// Run the host unit tests, build every board and run the QEMU suites
     /// in tests/; the last line is `N passed, N failed`.
     Test(TestArgs),
+    /// Pack a directory tree into a cpio newc archive (the initramfs
+    /// format) for `run --initrd`.
+    ///
+    /// The directory becomes the ramdisk's root. Directories, regular files
+    /// and symlinks are packed with their permission bits; owners, times
+    /// and inode numbers are zeroed or renumbered, so the same tree always
+    /// gives the same archive. GNU `cpio -o -H newc` archives work as well.
+    Ramdisk {
+        /// The directory to pack.
+        #[arg(value_name = "DIR")]
+        directory: PathBuf,
+        /// Where to write the archive.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Install what the other commands need: the armv7a-none-eabi Rust
     /// target and qemu-system-arm (they do this by themselves too).
     Setup,
@@ -149,6 +166,10 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Ramdisk { directory, output } => {
+            ramdisk::write_archive(&directory, &output)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Setup => {
             setup::ensure_rust_target(root)?;

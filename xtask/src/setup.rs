@@ -80,6 +80,25 @@ pub fn ensure_qemu() -> Result<()> {
     Ok(())
 }
 
+/// Makes sure `program` is on `PATH`, installing Debian `package` with
+/// apt-get when we are root (as [`ensure_qemu`] does for QEMU).
+pub fn ensure_debian_tool(program: &str, package: &str) -> Result<()> {
+    if find_in_path(program).is_some() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("{program} is missing: install it with `sudo apt-get install {package}`");
+    }
+    eprintln!("setup: {program} is missing; installing the Debian package {package}");
+    run_visible("apt-get", &["update"])?;
+    run_visible("apt-get", &["install", "-y", package])?;
+    if find_in_path(program).is_none() {
+        bail!("apt-get installed {package} but {program} is still not on PATH");
+    }
+    eprintln!("setup: installed {program}");
+    Ok(())
+}
+
 /// Runs an apt-get step with its output on the terminal.
 fn run_visible(program: &str, args: &[&str]) -> Result<()> {
     eprintln!("setup: running `{program} {}`", args.join(" "));

@@ -483,6 +483,9 @@ impl Console for ImxUart {
             self.write_byte(byte);
         }
     }
+    fn read_byte(&self) -> Option<u8> {
+        Self::read_byte(self)
+    }
 }
 
 #[cfg(test)]

@@ -349,6 +349,9 @@ impl Console for Ns16550 {
             self.write_byte(byte);
         }
     }
+    fn read_byte(&self) -> Option<u8> {
+        Self::read_byte(self)
+    }
 }
 
 #[cfg(test)]

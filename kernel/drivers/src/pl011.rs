@@ -343,6 +343,9 @@ impl Console for Pl011 {
             self.write_byte(byte);
         }
     }
+    fn read_byte(&self) -> Option<u8> {
+        Self::read_byte(self)
+    }
 }
 
 #[cfg(test)]

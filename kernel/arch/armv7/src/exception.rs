@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! What happens after an exception's entry code: the kernel fault report.
+//! What happens after an exception's entry code: process traps and kernel
+//! fault reports.
 //!
-//! For now every exception is taken in the kernel and is fatal: the report
-//! names the exception, decodes DFSR/IFSR with the faulting address, dumps
-//! the registers, and stops the kernel with the kernel-fault status. Issue 3
-//! will route exceptions from processes to their own handling; faults inside
-//! kernel code stay fatal.
+//! An exception from User or System mode belongs to a process: a supervisor
+//! call goes to the core's system call dispatch; an abort is decoded
+//! (DFSR/IFSR, DFAR/IFAR) into a `kernel::trap::UserFault` for the core's
+//! fault handling (demand paging, copy-on-write, or a signal); an undefined
+//! instruction is SIGILL. An exception taken in kernel code is a kernel
+//! fault: reported with a register dump, and the kernel stops.
 
 use crate::cpu;
-use crate::fault_status::FaultStatus;
-use crate::mode::{PSR_T, mode_name};
-use crate::trap_frame::TrapFrame;
+use crate::fault_status::{FaultCause, FaultStatus};
+use crate::mode::{MODE_MASK, MODE_SYS, MODE_USR, PSR_T, mode_name};
+use crate::trap_frame::{FRAME_SIZE, TrapFrame};
 use kernel::console::write_emergency;
 use kernel::platform::ExitStatus;
+use kernel::trap::{Access, FaultKind, UserFault};
 
 /// The exception kinds, numbered as the entry code passes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,16 +67,55 @@ impl ExceptionKind {
 /// Called by every vector's entry code with the frame it built.
 ///
 /// # Safety
-/// `frame` must point at the trap frame the entry code just built on this
-/// mode's stack; it is only read.
+/// `frame` must point at the trap frame the entry code just built on the
+/// SVC stack; `svc_lr` is the SVC-mode lr at entry.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32) -> ! {
-    // SAFETY: the entry code passes its own, fully written frame.
+pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, svc_lr: u32) {
+    // SAFETY: the entry code passes its own, fully written frame, which
+    // nothing else references while we handle it.
     let frame = unsafe { &mut *frame };
     let kind = ExceptionKind::from_number(kind);
-    fix_up_pc(frame, kind);
-    report_kernel_fault(frame, kind);
-    kernel::fatal::stop(ExitStatus::KernelFault)
+    if !matches!(frame.psr & MODE_MASK, MODE_USR | MODE_SYS) {
+        // The frame's sp/lr slots hold User registers; the kernel's own were
+        // the SVC stack above the frame and the SVC lr.
+        frame.sp = frame as *mut TrapFrame as u32 + FRAME_SIZE as u32;
+        frame.lr = svc_lr;
+        fix_up_pc(frame, kind);
+        report_kernel_fault(frame, kind);
+        kernel::fatal::stop(ExitStatus::KernelFault);
+    }
+    match kind {
+        ExceptionKind::SupervisorCall => kernel::syscall::handle(frame),
+        ExceptionKind::DataAbort => {
+            let status = FaultStatus::from_dfsr(cpu::dfsr());
+            let access = if status.write { Access::Write } else { Access::Read };
+            kernel::process::fault::handle_user_fault(frame, user_fault(status, cpu::dfar(), access));
+        }
+        ExceptionKind::PrefetchAbort => {
+            let status = FaultStatus::from_ifsr(cpu::ifsr());
+            kernel::process::fault::handle_user_fault(frame, user_fault(status, cpu::ifar(), Access::Execute));
+        }
+        ExceptionKind::UndefinedInstruction => {
+            fix_up_pc(frame, kind);
+            kernel::process::fault::handle_undefined_instruction(frame);
+        }
+        ExceptionKind::Irq | ExceptionKind::Fiq | ExceptionKind::Reset => {
+            report_kernel_fault(frame, kind);
+            kernel::fatal::stop(ExitStatus::KernelFault);
+        }
+    }
+}
+
+/// Reduces a decoded fault status to what the core acts on.
+fn user_fault(status: FaultStatus, address: u32, access: Access) -> UserFault {
+    let kind = match status.cause {
+        FaultCause::TranslationSection | FaultCause::TranslationPage => FaultKind::Translation,
+        FaultCause::PermissionSection | FaultCause::PermissionPage => FaultKind::Permission,
+        FaultCause::DomainSection | FaultCause::DomainPage => FaultKind::Permission,
+        FaultCause::Alignment => FaultKind::Alignment,
+        other => FaultKind::Other(other.description()),
+    };
+    UserFault { address, access, kind }
 }
 
 /// The entry code subtracts the ARM-state offset; an undefined Thumb
@@ -120,11 +162,10 @@ fn report_kernel_fault(frame: &TrapFrame, kind: ExceptionKind) {
 }
 
 fn dump_registers(frame: &TrapFrame) {
-    for row in frame.r.chunks(4).enumerate() {
-        let (index, values) = row;
+    for (row, values) in frame.r.chunks(4).enumerate() {
         write_emergency(format_args!(" "));
         for (column, value) in values.iter().enumerate() {
-            let register = index * 4 + column;
+            let register = row * 4 + column;
             write_emergency(format_args!(" r{register:<2} {value:#010x}"));
         }
         write_emergency(format_args!("\n"));

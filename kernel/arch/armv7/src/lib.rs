@@ -22,10 +22,15 @@ pub mod fault_status;
 pub mod layout;
 pub mod midr;
 pub mod mode;
+pub mod page_table;
 pub mod trap_frame;
 
 #[cfg(target_arch = "arm")]
+pub mod address_space;
+#[cfg(target_arch = "arm")]
 pub mod boot;
+#[cfg(target_arch = "arm")]
+pub mod context;
 #[cfg(target_arch = "arm")]
 pub mod cpu;
 #[cfg(target_arch = "arm")]

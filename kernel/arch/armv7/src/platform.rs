@@ -5,10 +5,14 @@
 //! the same on every ARMv7-A board, so one type implements them; a board
 //! crate makes a `static` of it with its own name.
 
-use crate::{cpu, mmu, semihosting};
+use crate::address_space::Armv7AddressSpace;
+use crate::{context, cpu, mmu, semihosting};
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use kernel::addr::{PhysAddr, VirtAddr};
 use kernel::platform::{ExitStatus, InjectedFault, Platform};
+use kernel::trap::UserFrame;
+use kernel::vm::address_space::AddressSpace;
 
 /// A kernel virtual address that no mapping covers: the hole between the
 /// user half and the linear map.
@@ -74,5 +78,37 @@ impl Platform for Armv7Platform {
         loop {
             cpu::wait_for_interrupt();
         }
+    }
+
+    fn new_address_space(&self) -> Option<Box<dyn AddressSpace>> {
+        Armv7AddressSpace::new()
+    }
+
+    unsafe fn prepare_thread(
+        &self,
+        stack_top: usize,
+        initialize: &mut dyn FnMut(&mut dyn UserFrame),
+    ) -> u32 {
+        // SAFETY: forwarded from the caller.
+        unsafe { context::prepare_thread(stack_top, initialize) }
+    }
+
+    unsafe fn switch_thread(&self, save: *mut u32, load: u32, token: u32) {
+        // SAFETY: forwarded from the caller.
+        unsafe { context::switch(save, load, token) }
+    }
+
+    fn set_thread_pointer(&self, value: u32) {
+        // SAFETY: TPIDRURO is a software register user code reads; it
+        // holds no kernel state.
+        unsafe {
+            core::arch::asm!("mcr p15, 0, {}, c13, c0, 3", in(reg) value, options(nomem, nostack, preserves_flags))
+        };
+    }
+
+    fn idle(&self) {
+        // Interrupts are not enabled yet (issue 4): nothing would wake a
+        // WFI, so idling is a pause in a polling loop.
+        core::hint::spin_loop();
     }
 }

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The trap frame: the registers of interrupted code, saved on exception.
 //!
-//! Every exception entry builds the same frame, so that one report function
-//! (and, later, one return path) serves them all. The layout is shared with
-//! the assembly through `const` offsets computed here with `offset_of!`.
+//! Every exception entry builds the same frame on the SVC stack (for a
+//! process, the top of its thread's kernel stack), so one return path
+//! serves them all and the system call code sees one layout. The layout is
+//! shared with the assembly through `const` offsets computed here.
 
 use core::mem::{offset_of, size_of};
+use kernel::trap::{FrameCopy, SavedRegisters, UserFrame};
 
 /// The registers of the interrupted context, as the entry code stores them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TrapFrame {
+    /// Keeps the frame a multiple of 8 bytes, as AAPCS wants the stack.
+    pub padding: u32,
     /// r0 to r12.
     pub r: [u32; 13],
     /// The interrupted mode's stack pointer.
@@ -21,10 +25,10 @@ pub struct TrapFrame {
     pub pc: u32,
     /// The interrupted mode's CPSR (the exception mode's SPSR).
     pub psr: u32,
-    /// Keeps the frame a multiple of 8 bytes, as AAPCS wants the stack.
-    pub padding: u32,
 }
 
+/// Byte offset of `r[0]` in the frame.
+pub const FRAME_R0: usize = offset_of!(TrapFrame, r);
 /// Byte offset of `sp` in the frame.
 pub const FRAME_SP: usize = offset_of!(TrapFrame, sp);
 /// Byte offset of `lr` in the frame.
@@ -34,8 +38,52 @@ pub const FRAME_PC: usize = offset_of!(TrapFrame, pc);
 /// Size of the frame in bytes.
 pub const FRAME_SIZE: usize = size_of::<TrapFrame>();
 
-// The entry code pushes r0-r12 with one `push`, then the pc and psr with
-// `srsdb`: the fields must sit in exactly this order.
-const _: () = assert!(FRAME_SP == 13 * 4);
-const _: () = assert!(FRAME_PC + 4 == offset_of!(TrapFrame, psr));
+// The entry code pushes pc and psr with `srsdb`, then sp and lr, then r0-r12
+// with one `push`, then the padding word: the fields must sit in exactly
+// this order.
+const _: () = assert!(FRAME_R0 == 4 && FRAME_SP == FRAME_R0 + 13 * 4);
+const _: () = assert!(FRAME_LR == FRAME_SP + 4 && FRAME_PC == FRAME_LR + 4);
+const _: () = assert!(FRAME_PC + 8 == FRAME_SIZE);
 const _: () = assert!(FRAME_SIZE.is_multiple_of(8));
+
+impl UserFrame for TrapFrame {
+    fn syscall_number(&self) -> u32 {
+        self.r[7]
+    }
+    fn argument(&self, index: usize) -> u32 {
+        self.r.get(index).copied().unwrap_or(0)
+    }
+    fn set_result(&mut self, value: u32) {
+        self.r[0] = value;
+    }
+    fn program_counter(&self) -> u32 {
+        self.pc
+    }
+    fn stack_pointer(&self) -> u32 {
+        self.sp
+    }
+    fn start_program(&mut self, entry: u32, stack_pointer: u32) {
+        *self = TrapFrame {
+            pc: entry & !1,
+            sp: stack_pointer,
+            // USR mode, ARM or Thumb state as the entry's low bit says,
+            // interrupts enabled.
+            psr: crate::mode::MODE_USR | if entry & 1 != 0 { crate::mode::PSR_T } else { 0 },
+            ..TrapFrame::default()
+        };
+    }
+}
+
+impl FrameCopy for TrapFrame {
+    fn snapshot(&self) -> SavedRegisters {
+        let mut words = [0; 18];
+        words[..13].copy_from_slice(&self.r);
+        words[13..17].copy_from_slice(&[self.sp, self.lr, self.pc, self.psr]);
+        SavedRegisters(words)
+    }
+    fn restore(&mut self, registers: &SavedRegisters) {
+        let words = &registers.0;
+        self.r.copy_from_slice(&words[..13]);
+        [self.sp, self.lr, self.pc, self.psr] = [words[13], words[14], words[15], words[16]];
+    }
+}

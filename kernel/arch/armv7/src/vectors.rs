@@ -1,66 +1,75 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! The exception vector table and the entry sequence of each exception.
+//! The exception vector table, the common entry sequence and the return.
 //!
-//! VBAR points at `kml_vectors`. Every entry builds a [`TrapFrame`] on the
-//! stack of the mode the exception entered (UND, ABT, IRQ, FIQ or SVC) and
-//! calls [`crate::exception::kml_exception_entry`] with the frame and the
-//! exception's kind. Until processes exist (issue 3) every exception is a
-//! kernel exception: it is reported and the kernel stops, so no return path
-//! is needed yet. The entry macro follows `aarch32-rt`'s style: `srsdb` for
-//! the return state, one `push` for r0-r12.
+//! VBAR points at `kml_vectors`. Every exception, whatever mode it enters,
+//! builds the same [`TrapFrame`] on the SVC stack (`srsdb` to SVC, as
+//! `aarch32-rt` does) and continues in SVC mode: for a process that stack is
+//! its thread's kernel stack, so a system call can block and be resumed on
+//! it. [`crate::exception::kml_exception_entry`] decides what happens; when
+//! it returns, `kml_return_from_exception` restores the frame (possibly a
+//! different thread's, after a switch) and `rfe`s to user mode.
+//!
+//! Exceptions taken in the kernel are fatal for now, so the return path
+//! only restores user-mode sp and lr; issue 4's kernel-mode IRQs will need
+//! the SVC ones too.
 //!
 //! [`TrapFrame`]: crate::trap_frame::TrapFrame
 
 use crate::exception::ExceptionKind;
-use crate::mode::{MODE_ABT, MODE_FIQ, MODE_IRQ, MODE_MASK, MODE_SVC, MODE_SYS, MODE_UND};
-use crate::mode::{MODE_USR, PSR_F, PSR_I};
-use crate::trap_frame::{FRAME_LR, FRAME_SP};
+use crate::mode::MODE_SVC;
+use crate::trap_frame::{FRAME_PC, FRAME_R0, FRAME_SP};
 
 core::arch::global_asm!(
     r#"
     .arch armv7-a
     .arm
 
-// KML_ENTRY name, mode, lr_adjust, kind: one exception's entry.
-// In: the exception mode with its own banked sp and lr (lr = preferred
-// return address + lr_adjust). Builds the trap frame on that mode's stack:
-//   [sp + 0..52]  r0-r12        [sp + 52] interrupted sp
-//   [sp + 56]     interrupted lr [sp + 60] faulting pc [sp + 64] its psr
-// Out: calls kml_exception_entry(frame, kind), which does not return.
-// Clobbers everything (the interrupted state is in the frame).
-    .macro KML_ENTRY name, mode, lr_adjust, kind
+// KML_ENTRY name, lr_adjust, kind: one exception's entry.
+// In: the exception's mode, lr = preferred return address + lr_adjust,
+//     IRQs masked by the exception entry.
+// Builds on the SVC stack (offsets from the final sp):
+//   [sp + 0] padding  [sp + 4..56] r0-r12  [sp + 56] user sp
+//   [sp + 60] user lr  [sp + 64] pc (return address)  [sp + 68] psr
+// Out: SVC mode; calls kml_exception_entry(frame, kind, lr_svc) and then
+// returns through kml_return_from_exception. Clobbers everything (saved).
+    .macro KML_ENTRY name, lr_adjust, kind
     .section .text.kml_vectors.\name, "ax"
 \name:
-    sub     lr, lr, #\lr_adjust         @ lr = the instruction that trapped
-    sub     sp, sp, #4                  @ padding word: keep the frame 8-aligned
-    srsdb   sp!, #\mode                 @ push lr (pc) and spsr (psr)
-    sub     sp, sp, #8                  @ room for the interrupted sp and lr
-    push    {{r0-r12}}                  @ r0-r12 at the bottom of the frame
-    mrs     r0, spsr                    @ which mode was interrupted?
-    and     r0, r0, #{mode_mask}
-    cmp     r0, #{mode_usr}
-    moveq   r0, #{mode_sys}             @ USR registers are read through SYS
-    orr     r0, r0, #{psr_if}           @ keep interrupts masked over there
-    mrs     r1, cpsr                    @ remember our own mode
-    msr     cpsr_c, r0                  @ visit the interrupted mode ...
-    mov     r2, sp                      @ ... to read its banked sp
-    mov     r3, lr                      @ ... and lr
-    msr     cpsr_c, r1                  @ and come back
-    str     r2, [sp, #{frame_sp}]
-    str     r3, [sp, #{frame_lr}]
+    sub     lr, lr, #\lr_adjust         @ lr = where to resume / what trapped
+    srsdb   sp!, #{mode_svc}            @ push lr and spsr onto the SVC stack
+    cps     #{mode_svc}                 @ and carry on in SVC mode
+    sub     sp, sp, #8                  @ room for the user sp and lr
+    push    {{r0-r12}}                  @ r0-r12
+    add     r0, sp, #{user_registers}   @ r0 = &frame.sp
+    stmia   r0, {{sp, lr}}^             @ the User/System-mode sp and lr
+    sub     sp, sp, #4                  @ padding: the frame is 72 bytes
     mov     r0, sp                      @ arg 0: the frame
     mov     r1, #\kind                  @ arg 1: the exception kind
-    bl      kml_exception_entry         @ reports and stops: no return
-1:  b       1b
+    mov     r2, lr                      @ arg 2: SVC lr (for kernel faults)
+    bl      kml_exception_entry
+    b       kml_return_from_exception
     .endm
 
-    KML_ENTRY kml_reset_entry,      {mode_svc}, 0, {kind_reset}
-    KML_ENTRY kml_undefined_entry,  {mode_und}, 0, {kind_undefined}
-    KML_ENTRY kml_svc_entry,        {mode_svc}, 0, {kind_svc}
-    KML_ENTRY kml_prefetch_entry,   {mode_abt}, 4, {kind_prefetch}
-    KML_ENTRY kml_data_abort_entry, {mode_abt}, 8, {kind_data}
-    KML_ENTRY kml_irq_entry,        {mode_irq}, 4, {kind_irq}
-    KML_ENTRY kml_fiq_entry,        {mode_fiq}, 4, {kind_fiq}
+    KML_ENTRY kml_reset_entry,      0, {kind_reset}
+    KML_ENTRY kml_undefined_entry,  0, {kind_undefined}
+    KML_ENTRY kml_svc_entry,        0, {kind_svc}
+    KML_ENTRY kml_prefetch_entry,   4, {kind_prefetch}
+    KML_ENTRY kml_data_abort_entry, 8, {kind_data}
+    KML_ENTRY kml_irq_entry,        4, {kind_irq}
+    KML_ENTRY kml_fiq_entry,        4, {kind_fiq}
+
+// kml_return_from_exception: leave the kernel through a trap frame.
+// In: SVC mode, sp = the frame (as built above). Out: the frame's mode, pc
+// and registers; the SVC sp is back at the top of the kernel stack.
+    .section .text.kml_vectors.return, "ax"
+    .global kml_return_from_exception
+kml_return_from_exception:
+    add     sp, sp, #4                  @ skip the padding
+    add     r0, sp, #{user_registers}   @ r0 = &frame.sp
+    ldmia   r0, {{sp, lr}}^             @ restore the User/System sp and lr
+    pop     {{r0-r12}}                  @ restore r0-r12
+    add     sp, sp, #8                  @ skip sp and lr
+    rfeia   sp!                         @ pc and cpsr: back to the process
 
 // The table itself: eight branches, 32-byte aligned as VBAR requires.
     .section .text.kml_vectors, "ax"
@@ -76,17 +85,8 @@ kml_vectors:
     b       kml_irq_entry               @ 0x18 IRQ
     b       kml_fiq_entry               @ 0x1C FIQ
 "#,
-    mode_mask = const MODE_MASK,
-    mode_usr = const MODE_USR,
-    mode_sys = const MODE_SYS,
     mode_svc = const MODE_SVC,
-    mode_und = const MODE_UND,
-    mode_abt = const MODE_ABT,
-    mode_irq = const MODE_IRQ,
-    mode_fiq = const MODE_FIQ,
-    psr_if = const PSR_I | PSR_F,
-    frame_sp = const FRAME_SP,
-    frame_lr = const FRAME_LR,
+    user_registers = const FRAME_SP - FRAME_R0,
     kind_reset = const ExceptionKind::Reset as u32,
     kind_undefined = const ExceptionKind::UndefinedInstruction as u32,
     kind_svc = const ExceptionKind::SupervisorCall as u32,
@@ -95,3 +95,7 @@ kml_vectors:
     kind_irq = const ExceptionKind::Irq as u32,
     kind_fiq = const ExceptionKind::Fiq as u32,
 );
+
+// `srsdb` puts pc and psr right above sp and lr, and the padding word
+// below r0: the layout the pushes above produce.
+const _: () = assert!(FRAME_R0 == 4 && FRAME_PC == FRAME_SP + 8);

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! A bounded fuzz test: mutated and truncated fixtures never panic `plan`.
+//!
+//! Deterministic (a fixed-seed xorshift generator, no crates), so a failure
+//! reproduces. Mutations aim at the bytes `plan` reads: the header, the
+//! program header table, and the dynamic section and relocations of the
+//! PIE, with values chosen to sit on the boundaries the checks test. Every
+//! accepted plan must keep the promises of the module doc.
+
+use alloc::vec::Vec;
+
+use super::tests::{HELLO_DYNAMIC, HELLO_STATIC, HELLO_STATIC_PIE};
+use super::*;
+
+/// Iterations per fixture: about half a second in all in a debug build.
+const ROUNDS: usize = 20_000;
+
+/// Marsaglia's xorshift32: enough randomness for picking bytes.
+struct XorShift(u32);
+
+impl XorShift {
+    fn next(&mut self) -> u32 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, bound: usize) -> usize {
+        self.next() as usize % bound.max(1)
+    }
+}
+
+/// Values that sit on the edges of the checks.
+const INTERESTING: [u32; 14] = [
+    0,
+    1,
+    4,
+    0x1000,
+    0x0FFF,
+    0x1001,
+    PIE_BASE,
+    PROGRAM_LIMIT,
+    PROGRAM_LIMIT - 0x1000,
+    USER_BOTTOM - 1,
+    0x1000_0000,
+    0x7FFF_FFFF,
+    0xFFFF_F000,
+    0xFFFF_FFFF,
+];
+
+/// Damages `image` in one to four places.
+fn mutate(random: &mut XorShift, image: &mut Vec<u8>, hot: usize) {
+    for _ in 0..1 + random.below(4) {
+        // Mostly the header and program headers, sometimes anywhere.
+        let limit = if random.below(4) == 0 {
+            image.len()
+        } else {
+            hot
+        };
+        let at = random.below(limit.min(image.len()));
+        match random.below(5) {
+            0 => image[at] ^= 1 << random.below(8),
+            1 => image[at] = random.next() as u8,
+            2 | 3 => {
+                let value = INTERESTING[random.below(INTERESTING.len())];
+                let at = at & !3;
+                let end = (at + 4).min(image.len());
+                image[at..end].copy_from_slice(&value.to_le_bytes()[..end - at]);
+            }
+            _ => image.truncate(at),
+        }
+        if image.is_empty() {
+            return;
+        }
+    }
+}
+
+/// The promises of an accepted plan.
+fn check_invariants(image: &[u8], plan: &LoadPlan) {
+    assert!(!plan.segments.is_empty());
+    let mut total = 0u64;
+    for (index, segment) in plan.segments.iter().enumerate() {
+        let end = u64::from(segment.start.0) + u64::from(segment.memory_size);
+        assert!(segment.start.0 >= USER_BOTTOM && end <= u64::from(PROGRAM_LIMIT));
+        assert!(segment.file_size <= segment.memory_size);
+        let file_end = u64::from(segment.file_offset) + u64::from(segment.file_size);
+        assert!(file_end <= image.len() as u64);
+        assert_eq!(segment.start.0 % PAGE_SIZE, segment.file_offset % PAGE_SIZE);
+        assert!(!(segment.writable && segment.executable));
+        assert!(plan.program_break >= segment.end());
+        let (first, last) = segment.pages();
+        total += u64::from(last - first);
+        if let Some(next) = plan.segments.get(index + 1) {
+            assert!(next.pages().0 >= last, "segments share a page");
+        }
+    }
+    assert!(total <= MAX_PROGRAM_MEMORY);
+    assert!(plan.program_break.is_aligned(PAGE_SIZE));
+    assert!(plan.program_break.0 <= PROGRAM_LIMIT);
+    let entry = plan.entry.0 & !1;
+    assert!(
+        plan.segments
+            .iter()
+            .any(|s| s.executable && s.holds(entry, 1))
+    );
+    for target in &plan.relative_relocations {
+        assert!(target.is_aligned(4));
+        assert!(plan.segments.iter().any(|s| s.holds(target.0, 4)));
+    }
+    if plan.program_headers != VirtAddr(0) {
+        let size = plan.program_header_count * plan.program_header_size;
+        let headers = plan.program_headers.0;
+        assert!(plan.segments.iter().any(|s| s.holds(headers, size)));
+    }
+}
+
+#[test]
+fn mutated_fixtures_never_panic_and_accepted_plans_hold() {
+    let mut random = XorShift(0x2545_F491);
+    let mut accepted = 0;
+    for fixture in [HELLO_STATIC, HELLO_STATIC_PIE, HELLO_DYNAMIC] {
+        // The header, the program headers, and (in the PIE) the dynamic
+        // section and its tables all sit in the first 0x1100 bytes.
+        let hot = fixture.len().min(0x1100);
+        for _ in 0..ROUNDS {
+            let mut image = fixture.to_vec();
+            mutate(&mut random, &mut image, hot);
+            if let Ok(plan) = plan(&image) {
+                check_invariants(&image, &plan);
+                accepted += 1;
+            }
+        }
+    }
+    // The mutations must leave some images valid, or the invariants were
+    // never exercised.
+    assert!(accepted > ROUNDS / 10, "only {accepted} accepted");
+}
+
+#[test]
+fn every_truncation_of_every_fixture_is_handled() {
+    for fixture in [HELLO_STATIC, HELLO_STATIC_PIE, HELLO_DYNAMIC] {
+        for length in 0..fixture.len() {
+            if let Ok(plan) = plan(&fixture[..length]) {
+                check_invariants(&fixture[..length], &plan);
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! execve: replacing a process's program with one from the ramdisk.
+//!
+//! The program is checked completely before the old one is touched: path
+//! lookup, permissions, the ELF plan (every hostile-ELF check lives in
+//! `crate::elf`), the argument sizes and the initial stack. Only then does
+//! the process get its new memory: areas for the segments (filled on first
+//! touch), an empty heap at the program break, and a stack holding exactly
+//! what Linux puts there (`crate::user_stack`).
+
+use super::memory::ProcessMemory;
+use crate::addr::VirtAddr;
+use crate::elf;
+use crate::ramdisk::{Follow, LookupError};
+use crate::user_stack::{self, InitialStack};
+use crate::vm::layout::{PAGE_SIZE, STACK_TOP};
+use crate::{initrd, platform, println};
+use abi::errno::Errno;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// What the CPU reports to programs in AT_HWCAP: swp, half-word loads,
+/// Thumb, fast multiply, DSP extensions and TLS registers (HWCAP_SWP |
+/// HALF | THUMB | FAST_MULT | EDSP | TLS). VFP and NEON come with issue 8.
+pub const HWCAP: u32 = 1 | 2 | 4 | 16 | 128 | 32768;
+
+/// A program ready to replace the running one.
+pub struct LoadedProgram {
+    /// Its memory, segments mapped on demand, stack written.
+    pub memory: ProcessMemory,
+    /// Where it starts.
+    pub entry: u32,
+    /// Its initial stack pointer.
+    pub stack_pointer: u32,
+    /// Its absolute path.
+    pub path: String,
+}
+
+/// The absolute form of `path` seen from `working_directory`.
+pub fn absolute_path(working_directory: &str, path: &str) -> String {
+    if path.starts_with('/') { String::from(path) } else { format!("{working_directory}/{path}") }
+}
+
+/// Loads the program at `path` with its arguments and environment.
+pub fn load(path: &str, arguments: &[Vec<u8>], environment: &[Vec<u8>]) -> Result<LoadedProgram, Errno> {
+    let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+    let entry = ramdisk.resolve(path, Follow::All).map_err(|error| match error {
+        LookupError::NotFound => Errno::ENOENT,
+        LookupError::NotADirectory => Errno::ENOTDIR,
+        LookupError::TooManySymlinks => Errno::ELOOP,
+    })?;
+    if entry.is_directory() {
+        return Err(Errno::EACCES);
+    }
+    if !entry.is_regular() || !entry.is_executable() {
+        return Err(Errno::EACCES);
+    }
+    let plan = elf::plan(entry.data).map_err(|error| {
+        println!("execve {path}: {error}");
+        error.errno()
+    })?;
+    let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
+    let mut memory = ProcessMemory::new(space, entry.data);
+    memory.add_program(&plan)?;
+    let stack = initial_stack(&plan, path, arguments, environment)?;
+    memory.add_stack(&stack)?;
+    for &address in &plan.relative_relocations {
+        memory.relocate(address.as_u32(), plan.load_bias())?;
+    }
+    Ok(LoadedProgram {
+        memory,
+        entry: plan.entry.as_u32(),
+        stack_pointer: stack.stack_pointer.as_u32(),
+        path: String::from(path),
+    })
+}
+
+/// The initial stack for `plan`: arguments, environment, auxiliary vector.
+fn initial_stack(
+    plan: &elf::LoadPlan,
+    path: &str,
+    arguments: &[Vec<u8>],
+    environment: &[Vec<u8>],
+) -> Result<InitialStack, Errno> {
+    let auxv = [
+        (user_stack::AT_PHDR, plan.program_headers.as_u32()),
+        (user_stack::AT_PHENT, plan.program_header_size),
+        (user_stack::AT_PHNUM, plan.program_header_count),
+        (user_stack::AT_PAGESZ, PAGE_SIZE),
+        (user_stack::AT_BASE, 0),
+        (user_stack::AT_FLAGS, 0),
+        (user_stack::AT_ENTRY, plan.entry.as_u32()),
+        (user_stack::AT_UID, 0),
+        (user_stack::AT_EUID, 0),
+        (user_stack::AT_GID, 0),
+        (user_stack::AT_EGID, 0),
+        (user_stack::AT_HWCAP, HWCAP),
+        (user_stack::AT_CLKTCK, 100),
+        (user_stack::AT_SECURE, 0),
+    ];
+    let arguments: Vec<&[u8]> = arguments.iter().map(Vec::as_slice).collect();
+    let environment: Vec<&[u8]> = environment.iter().map(Vec::as_slice).collect();
+    user_stack::build(
+        VirtAddr(STACK_TOP),
+        &arguments,
+        &environment,
+        &auxv,
+        path.as_bytes(),
+        random_bytes(),
+        b"v7l",
+    )
+    .map_err(|error| error.errno())
+}
+
+/// The 16 bytes behind AT_RANDOM. No entropy source is wired up yet
+/// (getrandom is issue 8), so these differ per exec but are predictable:
+/// a counter stirred with a fixed multiplier.
+fn random_bytes() -> [u8; 16] {
+    static COUNTER: AtomicU32 = AtomicU32::new(0x4B4D_4C21);
+    let mut state = COUNTER.fetch_add(0x9E37_79B9, Ordering::Relaxed);
+    let mut bytes = [0; 16];
+    for chunk in bytes.chunks_mut(4) {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        chunk.copy_from_slice(&state.to_le_bytes());
+    }
+    bytes
+}

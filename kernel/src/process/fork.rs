@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! fork: a new process that is a copy of the running one.
+//!
+//! The child gets its own address space whose pages are shared with the
+//! parent copy-on-write (see `memory::ProcessMemory::fork_into`), the same
+//! open files (shared descriptions, as Linux), the same working directory,
+//! and a thread whose first return to user mode is the parent's trap frame
+//! with r0 = 0.
+
+use super::thread::{KernelStack, ThreadState};
+use super::{Pid, Process, with_table};
+use crate::platform;
+use crate::trap::UserFrame;
+use abi::errno::Errno;
+
+/// Forks the running process; returns the child's pid (the parent's
+/// result; the child sees 0).
+pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
+    let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
+    let registers = frame.snapshot();
+    with_table(|table| {
+        let parent = table.current();
+        let memory = parent.memory.fork_into(space)?;
+        let (parent_pid, name) = (parent.pid, parent.name.clone());
+        let files = parent.files.clone();
+        let tls = parent.tls;
+        let working_directory = parent.working_directory.clone();
+        let kernel_stack = KernelStack::new();
+        let saved_sp = crate::sched::new_thread(&kernel_stack, &mut |child| {
+            child.restore(&registers);
+            child.set_result(0);
+        });
+        let pid = table.allocate_pid();
+        let child = Process {
+            pid,
+            parent: parent_pid,
+            name,
+            memory,
+            files,
+            working_directory,
+            state: ThreadState::Runnable,
+            kernel_stack,
+            saved_sp,
+            tls,
+        };
+        table.processes.insert(pid, child);
+        table.run_queue.push_back(pid);
+        Ok(pid)
+    })
+}

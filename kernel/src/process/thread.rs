@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! A thread's kernel side: its kernel stack, saved context and state.
+//!
+//! Each process has one thread for now (threads come with issue 8). The
+//! thread runs its system calls on its own kernel stack, which is what
+//! lets a system call block in the middle and resume later; the saved sp
+//! is where the context switch left its registers.
+
+use alloc::boxed::Box;
+
+/// Bytes of kernel stack per thread.
+pub const KERNEL_STACK_SIZE: usize = 8192;
+
+/// A thread's kernel stack, 8-byte aligned as AAPCS requires.
+pub struct KernelStack(Box<[u64; KERNEL_STACK_SIZE / 8]>);
+
+impl KernelStack {
+    /// A fresh stack.
+    pub fn new() -> KernelStack {
+        KernelStack(Box::new([0; KERNEL_STACK_SIZE / 8]))
+    }
+
+    /// The address just past the stack: where it starts growing down.
+    pub fn top(&self) -> usize {
+        self.0.as_ptr() as usize + KERNEL_STACK_SIZE
+    }
+}
+
+impl Default for KernelStack {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a thread waits for. Waking an event makes every thread blocked on
+/// it runnable; each re-checks its condition (the wait queues are keyed by
+/// event, so the preemptive scheduler of issue 4 keeps the same shape).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A child of this process changed state (exited).
+    ChildOf(u32),
+    /// Data or space in the pipe with this identity.
+    Pipe(usize),
+    /// A byte typed on the console.
+    ConsoleInput,
+}
+
+/// Where a thread is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadState {
+    /// Running or ready to run.
+    Runnable,
+    /// Waiting for an event.
+    Blocked(Event),
+    /// Finished: the wait status its parent will collect.
+    Zombie(u32),
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! System call dispatch: Linux ARM EABI numbers to kernel functions.
+//!
+//! A process calls `svc #0` with the number in r7 and arguments in r0-r6;
+//! the result, or a negated errno, goes back in r0. [`handle`] is the one
+//! place that decodes the number and applies the result, in the shape of
+//! Hubris's `syscalls.rs`: each call is a function returning
+//! `Result<u32, Errno>`. Unknown numbers return `-ENOSYS` and are logged
+//! once per number, never a panic.
+
+mod files;
+mod information;
+mod memory;
+mod process;
+
+use crate::println;
+use crate::trap::UserFrame;
+use abi::errno::Errno;
+use abi::syscall::Sysnum;
+use spin::Mutex;
+
+/// What a system call did with the frame.
+#[must_use]
+pub enum Outcome {
+    /// Return this value (or error) in r0.
+    Return(Result<u32, Errno>),
+    /// The call rewrote the frame itself (a successful execve).
+    FrameReplaced,
+}
+
+impl From<Result<u32, Errno>> for Outcome {
+    fn from(result: Result<u32, Errno>) -> Outcome {
+        Outcome::Return(result)
+    }
+}
+
+/// Handles the system call the running process made with `frame`.
+pub fn handle(frame: &mut dyn UserFrame) {
+    let number = frame.syscall_number();
+    let outcome = match Sysnum::from_number(number) {
+        Some(call) => dispatch(call, frame),
+        None => {
+            report_unknown(number);
+            Outcome::Return(Err(Errno::ENOSYS))
+        }
+    };
+    if let Outcome::Return(result) = outcome {
+        frame.set_result(match result {
+            Ok(value) => value,
+            Err(error) => error.as_return_value() as u32,
+        });
+    }
+}
+
+/// Argument `index` of the call.
+fn argument(frame: &dyn UserFrame, index: usize) -> u32 {
+    frame.argument(index)
+}
+
+fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
+    let a = |index| argument(frame, index);
+    let (a0, a1, a2, a3, a4, a5) = (a(0), a(1), a(2), a(3), a(4), a(5));
+    match call {
+        Sysnum::Exit | Sysnum::ExitGroup => process::exit(a0),
+        Sysnum::Fork | Sysnum::Vfork => process::fork(frame).into(),
+        Sysnum::Execve => process::execve(frame, a0, a1, a2),
+        Sysnum::Wait4 => process::wait4(a0, a1, a2, a3).into(),
+        Sysnum::Getpid | Sysnum::Gettid => process::getpid().into(),
+        Sysnum::Getppid => process::getppid().into(),
+        Sysnum::Kill => process::kill(a0, a1).into(),
+        Sysnum::SchedYield => process::sched_yield().into(),
+        Sysnum::Getuid32 | Sysnum::Geteuid32 | Sysnum::Getgid32 | Sysnum::Getegid32 => Ok(0).into(),
+        Sysnum::SetTls => process::set_tls(a0).into(),
+        Sysnum::Read => files::read(a0, a1, a2).into(),
+        Sysnum::Write => files::write(a0, a1, a2).into(),
+        Sysnum::Writev => files::writev(a0, a1, a2).into(),
+        Sysnum::Open => files::openat(abi::fcntl::AT_FDCWD as u32, a0, a1).into(),
+        Sysnum::Openat => files::openat(a0, a1, a2).into(),
+        Sysnum::Close => files::close(a0).into(),
+        Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
+        Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
+        Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),
+        Sysnum::Pipe => files::pipe2(a0, 0).into(),
+        Sysnum::Pipe2 => files::pipe2(a0, a1).into(),
+        Sysnum::Dup => files::dup(a0).into(),
+        Sysnum::Dup2 => files::dup2(a0, a1).into(),
+        Sysnum::Dup3 => files::dup3(a0, a1, a2).into(),
+        Sysnum::Ioctl => files::ioctl(a0, a1, a2).into(),
+        Sysnum::Getcwd => files::getcwd(a0, a1).into(),
+        Sysnum::Chdir => files::chdir(a0).into(),
+        Sysnum::Brk => memory::brk(a0).into(),
+        Sysnum::Mmap2 => memory::mmap2(a0, a1, a2, a3, a4, a5).into(),
+        Sysnum::Munmap => memory::munmap(a0, a1).into(),
+        Sysnum::Mprotect => memory::mprotect(a0, a1, a2).into(),
+        Sysnum::Uname => information::uname(a0).into(),
+        other => {
+            report_unknown(other as u32);
+            Outcome::Return(Err(Errno::ENOSYS))
+        }
+    }
+}
+
+/// Logs an unimplemented call once per number.
+fn report_unknown(number: u32) {
+    static REPORTED: Mutex<alloc::collections::BTreeSet<u32>> =
+        Mutex::new(alloc::collections::BTreeSet::new());
+    if REPORTED.lock().insert(number) {
+        let name = Sysnum::from_number(number).map_or("unknown", Sysnum::name);
+        let pid = crate::process::with_table(|table| table.current.0);
+        println!("pid {pid}: system call {number} ({name}) not implemented: ENOSYS");
+    }
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! File system calls: the console, ramdisk files and directories, pipes.
+//!
+//! The ramdisk is read-only: opening for writing, creating or truncating
+//! is `EROFS`. Reads and writes copy through `uaccess` in chunks, so a bad
+//! buffer gives `EFAULT` with whatever was already transferred discarded,
+//! as Linux does for a fault on the first byte.
+
+use crate::file::{self, FileKind, FileRef, OpenFile, SharedPipe};
+use crate::pipe::Pipe;
+use crate::process::thread::Event;
+use crate::process::with_current;
+use crate::{initrd, sched, uaccess};
+use abi::errno::Errno;
+use abi::fcntl;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use spin::Mutex;
+
+/// Bytes moved per step of a read or write.
+const CHUNK: usize = 4096;
+
+/// The open file behind descriptor `fd`.
+fn file(fd: u32) -> Result<FileRef, Errno> {
+    with_current(|process| process.files.get(fd as usize).cloned().ok_or(Errno::EBADF))
+}
+
+/// read(fd, buffer, count).
+pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    let count = (count as usize).min(1 << 20);
+    let mut chunk = vec![0u8; count.min(CHUNK)];
+    loop {
+        let attempt = read_some(&file, &mut chunk)?;
+        match attempt {
+            Some(length) => {
+                with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &chunk[..length]))?;
+                return Ok(length as u32);
+            }
+            None => {
+                let event = wait_event(&file);
+                sched::block_on(event);
+            }
+        }
+    }
+}
+
+/// One attempt to read into `chunk`: `Some(length)` or `None` to wait.
+fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
+    let mut open = file.lock();
+    let offset = open.offset;
+    match &open.kind {
+        FileKind::Console => Ok(read_console(chunk)),
+        FileKind::Ramdisk(entry) => {
+            let data = entry.data;
+            let start = (offset as usize).min(data.len());
+            let length = chunk.len().min(data.len() - start);
+            chunk[..length].copy_from_slice(&data[start..start + length]);
+            open.offset += length as u64;
+            Ok(Some(length))
+        }
+        FileKind::Directory(_) => Err(Errno::EISDIR),
+        FileKind::PipeReader(pipe) => {
+            let mut buffer = pipe.pipe.lock();
+            if buffer.is_empty() {
+                if buffer.writers_gone() {
+                    return Ok(Some(0));
+                }
+                return if open.flags & fcntl::O_NONBLOCK != 0 { Err(Errno::EAGAIN) } else { Ok(None) };
+            }
+            let length = buffer.read(chunk);
+            drop(buffer);
+            sched::wake_later(Event::Pipe(pipe.event_id()));
+            Ok(Some(length))
+        }
+        FileKind::PipeWriter(_) => Err(Errno::EBADF),
+    }
+}
+
+/// Console input: what has been typed, at least one byte, or wait.
+fn read_console(chunk: &mut [u8]) -> Option<usize> {
+    let mut length = 0;
+    while length < chunk.len() {
+        match file::take_console_byte() {
+            Some(byte) => {
+                chunk[length] = if byte == b'\r' { b'\n' } else { byte };
+                length += 1;
+                if chunk[length - 1] == b'\n' {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    (length > 0).then_some(length)
+}
+
+/// What a reader or writer of `file` waits for.
+fn wait_event(file: &FileRef) -> Event {
+    match &file.lock().kind {
+        FileKind::PipeReader(pipe) | FileKind::PipeWriter(pipe) => Event::Pipe(pipe.event_id()),
+        _ => Event::ConsoleInput,
+    }
+}
+
+/// write(fd, buffer, count).
+pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    let mut written = 0usize;
+    let count = count as usize;
+    let mut chunk = vec![0u8; count.min(CHUNK)];
+    while written < count {
+        let length = chunk.len().min(count - written);
+        let source = buffer.checked_add(written as u32).ok_or(Errno::EFAULT)?;
+        let copied = with_current(|process| uaccess::copy_from_user(&mut process.memory, source, &mut chunk[..length]));
+        if let Err(error) = copied {
+            return if written > 0 { Ok(written as u32) } else { Err(error) };
+        }
+        match write_some(&file, &chunk[..length]) {
+            Ok(Some(done)) => written += done,
+            Ok(None) => sched::block_on(wait_event(&file)),
+            Err(error) => return if written > 0 { Ok(written as u32) } else { Err(error) },
+        }
+    }
+    Ok(written as u32)
+}
+
+/// One attempt to write `data`: `Some(bytes taken)` or `None` to wait.
+fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
+    let open = file.lock();
+    match &open.kind {
+        FileKind::Console => {
+            crate::console::write_bytes(data);
+            Ok(Some(data.len()))
+        }
+        FileKind::PipeWriter(pipe) => {
+            let mut buffer = pipe.pipe.lock();
+            if buffer.readers_gone() {
+                // SIGPIPE's default action would end the writer; signals
+                // are issue 8, so the writer sees EPIPE.
+                return Err(Errno::EPIPE);
+            }
+            if buffer.is_full() {
+                return if open.flags & fcntl::O_NONBLOCK != 0 { Err(Errno::EAGAIN) } else { Ok(None) };
+            }
+            let length = buffer.write(data);
+            drop(buffer);
+            sched::wake_later(Event::Pipe(pipe.event_id()));
+            Ok(Some(length))
+        }
+        _ => Err(Errno::EBADF),
+    }
+}
+
+/// writev(fd, iov, iovcnt).
+pub fn writev(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
+    if count > 1024 {
+        return Err(Errno::EINVAL);
+    }
+    let mut total = 0u32;
+    for index in 0..count {
+        let entry = vector.checked_add(index * 8).ok_or(Errno::EFAULT)?;
+        let (base, length) = with_current(|process| {
+            let base = uaccess::read_u32(&mut process.memory, entry)?;
+            let length = uaccess::read_u32(&mut process.memory, entry + 4)?;
+            Ok::<_, Errno>((base, length))
+        })?;
+        let done = write(fd, base, length)?;
+        total += done;
+        if done < length {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// openat(dirfd, path, flags) on the read-only ramdisk.
+pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
+    let (path, working_directory) = with_current(|process| {
+        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        Ok::<_, Errno>((path, process.working_directory.clone()))
+    })?;
+    let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+    if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
+        return Err(Errno::ENOSYS);
+    }
+    if flags & (fcntl::O_WRONLY | fcntl::O_RDWR | fcntl::O_CREAT | fcntl::O_TRUNC) != 0 {
+        return Err(Errno::EROFS);
+    }
+    let absolute = crate::process::exec::absolute_path(&working_directory, path);
+    let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+    let entry = ramdisk.resolve(&absolute, crate::ramdisk::Follow::All).map_err(|_| Errno::ENOENT)?;
+    let kind = if entry.is_directory() {
+        FileKind::Directory(String::from(entry.path))
+    } else if flags & fcntl::O_DIRECTORY != 0 {
+        return Err(Errno::ENOTDIR);
+    } else {
+        FileKind::Ramdisk(entry)
+    };
+    install(file::open(kind, flags), flags & fcntl::O_CLOEXEC != 0)
+}
+
+/// Puts `file` in the lowest free descriptor.
+fn install(file: FileRef, close_on_exec: bool) -> Result<u32, Errno> {
+    with_current(|process| process.files.install(file, close_on_exec).map(|fd| fd as u32))
+}
+
+/// close(fd).
+pub fn close(fd: u32) -> Result<u32, Errno> {
+    with_current(|process| process.files.close(fd as usize))?;
+    Ok(0)
+}
+
+/// lseek(fd, offset, whence) for ramdisk files.
+pub fn lseek(fd: u32, offset: u32, whence: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    let mut open = file.lock();
+    let size = match &open.kind {
+        FileKind::Ramdisk(entry) => entry.data.len() as i64,
+        FileKind::Directory(_) => 0,
+        _ => return Err(Errno::ESPIPE),
+    };
+    let base = match whence {
+        0 => 0,
+        1 => open.offset as i64,
+        2 => size,
+        _ => return Err(Errno::EINVAL),
+    };
+    let target = base + i64::from(offset as i32);
+    if target < 0 {
+        return Err(Errno::EINVAL);
+    }
+    open.offset = target as u64;
+    u32::try_from(target).map_err(|_| Errno::EOVERFLOW)
+}
+
+/// fstat64(fd, buffer).
+pub fn fstat64(fd: u32, buffer: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    let status = status_of(&file.lock());
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes()))?;
+    Ok(0)
+}
+
+/// The stat64 record of an open file.
+fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
+    use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, Stat64};
+    match &open.kind {
+        FileKind::Console => Stat64 { mode: S_IFCHR | 0o620, rdev: 0x0501, block_size: 1024, ..Stat64::default() },
+        FileKind::Ramdisk(entry) => Stat64 {
+            mode: entry.mode,
+            inode: u64::from(entry.inode),
+            links: entry.nlink,
+            size: entry.data.len() as i64,
+            block_size: 4096,
+            blocks: (entry.data.len() as u64).div_ceil(512),
+            modification_seconds: entry.mtime,
+            ..Stat64::default()
+        },
+        FileKind::Directory(_) => Stat64 { mode: S_IFDIR | 0o755, links: 2, block_size: 4096, ..Stat64::default() },
+        FileKind::PipeReader(_) | FileKind::PipeWriter(_) => {
+            Stat64 { mode: S_IFIFO | 0o600, block_size: 4096, ..Stat64::default() }
+        }
+    }
+}
+
+/// getdents64(fd, buffer, count).
+pub fn getdents64(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    let mut open = file.lock();
+    let FileKind::Directory(path) = &open.kind else {
+        return Err(Errno::ENOTDIR);
+    };
+    let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+    let mut output = vec![0u8; (count as usize).min(64 * 1024)];
+    let mut used = 0;
+    let children = ramdisk.children(path).ok_or(Errno::ENOTDIR)?;
+    let mut index = 0u64;
+    for child in children.skip(open.offset as usize) {
+        index += 1;
+        let kind = abi::dirent::type_of_mode(child.mode);
+        let next = open.offset + index;
+        match abi::dirent::encode(&mut output[used..], u64::from(child.inode), next as i64, kind, child.name()) {
+            Some(length) => used += length,
+            None if used == 0 => return Err(Errno::EINVAL),
+            None => {
+                index -= 1;
+                break;
+            }
+        }
+    }
+    open.offset += index;
+    drop(open);
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &output[..used]))?;
+    Ok(used as u32)
+}
+
+/// pipe2(fds, flags).
+pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
+    if flags & !(fcntl::O_CLOEXEC | fcntl::O_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let shared = Arc::new(SharedPipe { pipe: Mutex::new(Pipe::new()) });
+    let status = flags & fcntl::O_NONBLOCK;
+    let reader = file::open(FileKind::PipeReader(shared.clone()), status);
+    let writer = file::open(FileKind::PipeWriter(shared), status);
+    let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
+    with_current(|process| {
+        let read_end = process.files.install(reader, close_on_exec)?;
+        let write_end = match process.files.install(writer, close_on_exec) {
+            Ok(fd) => fd,
+            Err(error) => {
+                let _ = process.files.close(read_end);
+                return Err(error);
+            }
+        };
+        let mut bytes = [0u8; 8];
+        bytes[..4].copy_from_slice(&(read_end as u32).to_le_bytes());
+        bytes[4..].copy_from_slice(&(write_end as u32).to_le_bytes());
+        if let Err(error) = uaccess::copy_to_user(&mut process.memory, fds, &bytes) {
+            let _ = process.files.close(read_end);
+            let _ = process.files.close(write_end);
+            return Err(error);
+        }
+        Ok(0)
+    })
+}
+
+/// dup(fd).
+pub fn dup(fd: u32) -> Result<u32, Errno> {
+    with_current(|process| process.files.dup(fd as usize).map(|fd| fd as u32))
+}
+
+/// dup2(old, new).
+pub fn dup2(old: u32, new: u32) -> Result<u32, Errno> {
+    with_current(|process| process.files.dup2(old as usize, new as usize).map(|fd| fd as u32))
+}
+
+/// dup3(old, new, flags).
+pub fn dup3(old: u32, new: u32, flags: u32) -> Result<u32, Errno> {
+    if flags & !fcntl::O_CLOEXEC != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
+    with_current(|process| process.files.dup3(old as usize, new as usize, close_on_exec).map(|fd| fd as u32))
+}
+
+/// ioctl(fd, request, argument): TCGETS and TIOCGWINSZ on the console.
+pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
+    let file = file(fd)?;
+    if !matches!(file.lock().kind, FileKind::Console) {
+        return Err(Errno::ENOTTY);
+    }
+    let bytes: alloc::vec::Vec<u8> = match request {
+        abi::termios::TCGETS => abi::termios::Termios::console_default().to_bytes().to_vec(),
+        abi::termios::TIOCGWINSZ => abi::termios::window_size(24, 80).to_vec(),
+        abi::termios::TCSETS => return Ok(0),
+        _ => return Err(Errno::ENOTTY),
+    };
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, argument, &bytes))?;
+    Ok(0)
+}
+
+/// getcwd(buffer, size): the length including the NUL, as the raw call
+/// returns it.
+pub fn getcwd(buffer: u32, size: u32) -> Result<u32, Errno> {
+    with_current(|process| {
+        let mut path = if process.working_directory.is_empty() {
+            String::from("/")
+        } else {
+            process.working_directory.clone()
+        };
+        path.push('\0');
+        if path.len() > size as usize {
+            return Err(Errno::ERANGE);
+        }
+        uaccess::copy_to_user(&mut process.memory, buffer, path.as_bytes())?;
+        Ok(path.len() as u32)
+    })
+}
+
+/// chdir(path) to a ramdisk directory.
+pub fn chdir(path: u32) -> Result<u32, Errno> {
+    with_current(|process| {
+        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+        let absolute = crate::process::exec::absolute_path(&process.working_directory, path);
+        let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+        let entry = ramdisk.resolve(&absolute, crate::ramdisk::Follow::All).map_err(|_| Errno::ENOENT)?;
+        if !entry.is_directory() {
+            return Err(Errno::ENOTDIR);
+        }
+        process.working_directory = if entry.path.is_empty() { String::new() } else { alloc::format!("/{}", entry.path) };
+        Ok(0)
+    })
+}

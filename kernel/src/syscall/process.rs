@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Process system calls: exit, fork, execve, wait4, kill, ids, TLS.
+
+use super::Outcome;
+use crate::process::exit::{exit_current, terminate, wait};
+use crate::process::{Pid, exec, fork as fork_process, with_current, with_table};
+use crate::trap::UserFrame;
+use crate::{sched, uaccess};
+use abi::errno::Errno;
+use abi::{signal, wait as wait_status};
+use alloc::vec::Vec;
+
+/// Longest path execve accepts.
+const PATH_MAX: usize = 4096;
+/// Most arguments or environment strings execve accepts.
+const ARGUMENTS_MAX: usize = 4096;
+/// Longest single argument or environment string.
+const ARGUMENT_MAX: usize = 128 * 1024;
+
+/// exit and exit_group (one thread per process for now).
+pub fn exit(code: u32) -> Outcome {
+    exit_current(wait_status::exited(code & 0xFF))
+}
+
+/// fork and vfork (vfork as a plain fork: same result for callers that
+/// follow its rules).
+pub fn fork(frame: &dyn UserFrame) -> Result<u32, Errno> {
+    fork_process::fork(frame).map(|pid| pid.0)
+}
+
+/// execve(path, argv, envp).
+pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Outcome {
+    match load(path, argv, envp) {
+        Ok(program) => {
+            let entry = program.entry;
+            let stack_pointer = program.stack_pointer;
+            with_current(|process| {
+                program.memory.space.activate();
+                let mut old = core::mem::replace(&mut process.memory, program.memory);
+                old.release_pages();
+                process.name = program.path;
+                process.files.close_on_exec();
+                process.tls = 0;
+            });
+            crate::platform::get().set_thread_pointer(0);
+            frame.start_program(entry, stack_pointer);
+            Outcome::FrameReplaced
+        }
+        Err(error) => Outcome::Return(Err(error)),
+    }
+}
+
+/// Reads execve's arguments and loads the program (the old one untouched).
+fn load(path: u32, argv: u32, envp: u32) -> Result<exec::LoadedProgram, Errno> {
+    let (path, arguments, environment) = with_current(|process| {
+        let memory = &mut process.memory;
+        let path = uaccess::read_c_string(memory, path, PATH_MAX, Errno::ENAMETOOLONG)?;
+        let arguments = read_strings(memory, argv)?;
+        let environment = read_strings(memory, envp)?;
+        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+        Ok::<_, Errno>((exec::absolute_path(&process.working_directory, path), arguments, environment))
+    })?;
+    exec::load(&path, &arguments, &environment)
+}
+
+/// A NULL-terminated array of strings from the process.
+fn read_strings(memory: &mut crate::process::memory::ProcessMemory, array: u32) -> Result<Vec<Vec<u8>>, Errno> {
+    let pointers = uaccess::read_pointer_array(memory, array, ARGUMENTS_MAX)?;
+    pointers
+        .into_iter()
+        .map(|pointer| uaccess::read_c_string(memory, pointer, ARGUMENT_MAX, Errno::E2BIG))
+        .collect()
+}
+
+/// wait4(pid, status, options, rusage); rusage is left untouched.
+pub fn wait4(pid: u32, status: u32, options: u32, _rusage: u32) -> Result<u32, Errno> {
+    if options & !(wait_status::WNOHANG | wait_status::WUNTRACED) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    match wait(pid as i32, options)? {
+        Some((child, value)) => {
+            if status != 0 {
+                with_current(|process| uaccess::write_u32(&mut process.memory, status, value))?;
+            }
+            Ok(child.0)
+        }
+        None => Ok(0),
+    }
+}
+
+/// getpid (and gettid: one thread per process).
+pub fn getpid() -> Result<u32, Errno> {
+    Ok(with_current(|process| process.pid.0))
+}
+
+/// getppid.
+pub fn getppid() -> Result<u32, Errno> {
+    Ok(with_current(|process| process.parent.0))
+}
+
+/// kill(pid, signal) with default actions only (signal handlers are
+/// issue 8): signals whose default is to terminate end the process.
+pub fn kill(pid: u32, signal_number: u32) -> Result<u32, Errno> {
+    if signal_number > 64 {
+        return Err(Errno::EINVAL);
+    }
+    let target = Pid(pid);
+    let me = with_table(|table| table.current);
+    let exists = with_table(|table| table.processes.get(&target).is_some_and(|p| !p.is_zombie()));
+    if pid as i32 <= 0 || !exists {
+        return Err(Errno::ESRCH);
+    }
+    if signal_number == 0 || !signal::terminates_by_default(signal_number) {
+        return Ok(0);
+    }
+    if target == me {
+        exit_current(wait_status::signalled(signal_number));
+    }
+    with_table(|table| terminate(table, target, wait_status::signalled(signal_number)));
+    Ok(0)
+}
+
+/// sched_yield.
+pub fn sched_yield() -> Result<u32, Errno> {
+    sched::yield_now();
+    Ok(0)
+}
+
+/// The ARM private call set_tls: the user thread register (TPIDRURO).
+pub fn set_tls(value: u32) -> Result<u32, Errno> {
+    with_current(|process| process.tls = value);
+    crate::platform::get().set_thread_pointer(value);
+    Ok(0)
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! What the arch crate hands the core when a process traps.
+//!
+//! A process enters the kernel three ways: a system call, a memory fault,
+//! an undefined instruction. The arch entry code saves the registers in its
+//! own trap frame and calls the functions here with that frame seen through
+//! [`UserFrame`], so the core never learns the frame's layout. Each function
+//! returns when the process (or whichever process the scheduler chose
+//! meanwhile) is ready to go back to user mode.
+
+/// The saved user registers, as the system call and fault code need them.
+pub trait UserFrame: FrameCopy {
+    /// The system call number (r7 in the Linux ARM EABI).
+    fn syscall_number(&self) -> u32;
+    /// System call argument `index` (r0 to r6).
+    fn argument(&self, index: usize) -> u32;
+    /// Sets the value the process sees returned (r0).
+    fn set_result(&mut self, value: u32);
+    /// Where the process was (the faulting instruction, or after the svc).
+    fn program_counter(&self) -> u32;
+    /// The process's stack pointer.
+    fn stack_pointer(&self) -> u32;
+    /// Resets every register to start a new program at `entry` with the
+    /// given stack pointer (execve).
+    fn start_program(&mut self, entry: u32, stack_pointer: u32);
+}
+
+/// The kind of access that faulted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A load.
+    Read,
+    /// A store.
+    Write,
+    /// An instruction fetch.
+    Execute,
+}
+
+/// Why a user access faulted, reduced to what the core acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Nothing is mapped there (yet): maybe demand paging.
+    Translation,
+    /// Mapped, but the permissions forbid it: maybe copy-on-write.
+    Permission,
+    /// A misaligned access the instruction does not allow: SIGBUS.
+    Alignment,
+    /// An external abort or anything else: SIGBUS, with the arch's words.
+    Other(&'static str),
+}
+
+/// A memory fault taken by a process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserFault {
+    /// The faulting address (DFAR or IFAR).
+    pub address: u32,
+    /// What the process tried to do.
+    pub access: Access,
+    /// What the MMU said.
+    pub kind: FaultKind,
+}
+
+/// A copy of every user register, opaque to the core (fork copies it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SavedRegisters(pub [u32; 18]);
+
+/// Frame operations beyond one register: copying a whole frame.
+pub trait FrameCopy {
+    /// Every register of the frame.
+    fn snapshot(&self) -> SavedRegisters;
+    /// Overwrites every register of the frame.
+    fn restore(&mut self, registers: &SavedRegisters);
+}

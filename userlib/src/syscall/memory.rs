@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Memory: the program break (`brk`) and mappings (`mmap2`, `munmap`, `mprotect`).
+//!
+//! Asking for the break and a kernel-placed anonymous mapping only add or
+//! read, so their wrappers are safe; `brk` (which may lower the break),
+//! `MAP_FIXED`, `munmap` and `mprotect` can pull memory out from under live
+//! references, so they stay `unsafe`.
+
+use core::ptr::NonNull;
+
+use super::{Sysnum, decode, decode_unit, raw};
+use crate::Errno;
+
+/// Pages may be read.
+pub const PROT_READ: u32 = 0x1;
+/// Pages may be written.
+pub const PROT_WRITE: u32 = 0x2;
+/// Pages may be executed.
+pub const PROT_EXEC: u32 = 0x4;
+/// No access.
+pub const PROT_NONE: u32 = 0x0;
+
+/// Changes are shared with other mappings of the object.
+pub const MAP_SHARED: u32 = 0x01;
+/// Changes are private (copy-on-write).
+pub const MAP_PRIVATE: u32 = 0x02;
+/// Place the mapping exactly at the address given.
+pub const MAP_FIXED: u32 = 0x10;
+/// Not backed by a file: zero-filled memory.
+pub const MAP_ANONYMOUS: u32 = 0x20;
+
+/// `brk(address)`: moves the program break; returns where it now stands.
+///
+/// The raw call returns the break as it now stands and leaves it alone when
+/// it cannot move it; we report that as `ENOMEM`, as libc does.
+///
+/// # Safety
+/// Moving the break down frees the pages above it: nothing may use them
+/// afterwards. The global allocator's heap lies below the break it last
+/// set; a program that moves the break itself must put it back before it
+/// allocates again (see the `heap` module).
+pub unsafe fn brk(address: usize) -> Result<usize, Errno> {
+    // SAFETY: the caller vouches for the pages a lower break frees.
+    let now = decode(unsafe { raw::syscall1(Sysnum::BRK, address) })?;
+    if now != address {
+        return Err(Errno::ENOMEM);
+    }
+    Ok(now)
+}
+
+/// The current program break (`brk(0)`), the first address past the heap.
+pub fn program_break() -> Result<usize, Errno> {
+    // SAFETY: brk(0) only asks; no break below the current one is set.
+    decode(unsafe { raw::syscall1(Sysnum::BRK, 0) })
+}
+
+/// `mmap2(address, length, prot, flags, fd, page_offset)`; the offset is
+/// in 4096-byte pages. Returns the mapping's address.
+///
+/// # Safety
+/// With `MAP_FIXED` the new mapping replaces whatever was at `address`: no
+/// live reference may point into `address..address + length`. A file or
+/// shared mapping must not be aliased by references that assume nobody else
+/// writes it.
+pub unsafe fn mmap2(
+    address: usize,
+    length: usize,
+    prot: u32,
+    flags: u32,
+    fd: i32,
+    page_offset: usize,
+) -> Result<usize, Errno> {
+    // SAFETY: the caller vouches for the effect on existing memory.
+    decode(unsafe {
+        raw::syscall6(
+            Sysnum::MMAP2,
+            [
+                address,
+                length,
+                prot as usize,
+                flags as usize,
+                fd as usize,
+                page_offset,
+            ],
+        )
+    })
+}
+
+/// A fresh private anonymous mapping of `length` bytes, placed by the
+/// kernel: zero-filled, owned by the caller, unmapped with [`munmap`].
+pub fn mmap_anonymous(length: usize, prot: u32) -> Result<NonNull<u8>, Errno> {
+    // SAFETY: without MAP_FIXED the kernel picks unused addresses, so no
+    // existing memory changes.
+    let address = unsafe { mmap2(0, length, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) }?;
+    NonNull::new(address as *mut u8).ok_or(Errno::ENOMEM)
+}
+
+/// `munmap(address, length)`.
+///
+/// # Safety
+/// Nothing may use `address..address + length` afterwards: no live
+/// reference into it, no allocator that still owns it.
+pub unsafe fn munmap(address: *mut u8, length: usize) -> Result<(), Errno> {
+    // SAFETY: the caller promises the range is dead.
+    decode_unit(unsafe { raw::syscall2(Sysnum::MUNMAP, address as usize, length) })
+}
+
+/// `mprotect(address, length, prot)`.
+///
+/// # Safety
+/// Removing access must not break live references: nothing the program
+/// still reads (or writes) may lose read (or write) permission.
+pub unsafe fn mprotect(address: *mut u8, length: usize, prot: u32) -> Result<(), Errno> {
+    // SAFETY: the caller vouches for every live reference into the range.
+    decode_unit(unsafe {
+        raw::syscall3(Sysnum::MPROTECT, address as usize, length, prot as usize)
+    })
+}
