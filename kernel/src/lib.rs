@@ -20,7 +20,8 @@
 //! - `heap`: hands a block of RAM to the allocator.
 //! - `boot::start_heap`: the one call of `heap::init`, with the block's proof.
 //! - `frame_access`: reaches a frame's bytes through the linear map.
-//! - `sched`: the context hand-off between kernel threads.
+//! - `sched`: the context hand-off between kernel threads (and the two
+//!   `unsafe` methods of `platform::Platform` it calls).
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 
@@ -33,6 +34,7 @@ pub mod console;
 pub mod devicetree;
 pub mod elf;
 pub mod fatal;
+pub mod fd_table;
 pub mod file;
 pub mod frame;
 #[allow(unsafe_code)]
@@ -41,6 +43,7 @@ pub mod frame_access;
 pub mod heap;
 pub mod initrd;
 pub mod memory;
+pub mod pipe;
 pub mod platform;
 pub mod process;
 pub mod ramdisk;
@@ -50,5 +53,6 @@ pub mod selftest;
 pub mod syscall;
 pub mod trap;
 pub mod uaccess;
+pub mod user_pointer;
 pub mod user_stack;
 pub mod vm;

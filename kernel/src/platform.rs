@@ -107,6 +107,7 @@ pub trait Platform: Sync {
     /// # Safety
     /// The 128 bytes below `stack_top` must belong to the new thread's
     /// kernel stack and be used by nothing else.
+    #[allow(unsafe_code)] // the context hand-off, listed in the crate root
     unsafe fn prepare_thread(
         &self,
         stack_top: usize,
@@ -120,6 +121,7 @@ pub trait Platform: Sync {
     /// # Safety
     /// `save` must stay valid until then; `load` must come from
     /// `prepare_thread` or an earlier switch, with its stack still alive.
+    #[allow(unsafe_code)] // the context hand-off, listed in the crate root
     unsafe fn switch_thread(&self, save: *mut u32, load: u32, token: u32);
 
     /// Sets the user-readable thread pointer (TPIDRURO) that `set_tls`

@@ -5,4 +5,5 @@
 //! the page tables that make it so are the arch crate's business.
 
 pub mod address_space;
+pub mod area;
 pub mod layout;

@@ -76,12 +76,12 @@ pub struct StackLayout {
 }
 
 impl StackLayout {
-    /// Word index of argv[0].
+    /// Word index of `argv[0]`.
     pub fn argv_start(&self) -> usize {
         1
     }
 
-    /// Word index of envp[0].
+    /// Word index of `envp[0]`.
     pub fn envp_start(&self) -> usize {
         self.argv_start() + self.argc + 1
     }
@@ -182,18 +182,9 @@ impl Args {
         // alignment, and AuxEntry is two usizes, repr(C).
         unsafe {
             Ok(Args {
-                argv: core::slice::from_raw_parts(
-                    sp.add(layout.argv_start()).cast(),
-                    layout.argc,
-                ),
-                envp: core::slice::from_raw_parts(
-                    sp.add(layout.envp_start()).cast(),
-                    layout.envc,
-                ),
-                auxv: core::slice::from_raw_parts(
-                    sp.add(layout.auxv_start()).cast(),
-                    layout.auxc,
-                ),
+                argv: core::slice::from_raw_parts(sp.add(layout.argv_start()).cast(), layout.argc),
+                envp: core::slice::from_raw_parts(sp.add(layout.envp_start()).cast(), layout.envc),
+                auxv: core::slice::from_raw_parts(sp.add(layout.auxv_start()).cast(), layout.auxc),
             })
         }
     }
@@ -361,16 +352,10 @@ mod tests {
         // argc says 2 but argv's NULL comes after one entry.
         let mut lying = image.to_vec();
         lying[0] = 2;
-        assert_eq!(
-            measure(lying.iter().copied()),
-            Err(BadStack::ArgvMismatch)
-        );
+        assert_eq!(measure(lying.iter().copied()), Err(BadStack::ArgvMismatch));
         // argc says 0 but argv holds a string.
         lying[0] = 0;
-        assert_eq!(
-            measure(lying.iter().copied()),
-            Err(BadStack::ArgvMismatch)
-        );
+        assert_eq!(measure(lying.iter().copied()), Err(BadStack::ArgvMismatch));
     }
 
     #[test]

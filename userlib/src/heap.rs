@@ -59,19 +59,21 @@ impl State {
             .checked_add(2 * core::mem::size_of::<usize>())?;
         let step = needed.checked_next_multiple_of(GROWTH_STEP)?;
         let new_top = current.checked_add(step)?;
-        // SAFETY: moving the break up frees nothing.
-        unsafe { brk(new_top) }.ok()?;
+        // SAFETY: moving the break up frees nothing. The kernel may set it
+        // higher than asked (page rounding); all of it is ours.
+        let now = unsafe { brk(new_top) }.ok()?;
+        let added = now - current;
         if self.top == 0 {
-            // SAFETY: [current, new_top) was just given to us by the kernel
-            // and nothing else knows about it; it stays mapped for the rest
-            // of the process (we never lower the break).
-            unsafe { self.heap.init(current as *mut u8, step) };
+            // SAFETY: [current, now) was just given to us by the kernel and
+            // nothing else knows about it; it stays mapped for the rest of
+            // the process (we never lower the break).
+            unsafe { self.heap.init(current as *mut u8, added) };
         } else {
             // SAFETY: the new range starts exactly at the heap's old top
             // (checked above) and is ours for good, as in `init`.
-            unsafe { self.heap.extend(step) };
+            unsafe { self.heap.extend(added) };
         }
-        self.top = new_top;
+        self.top = now;
         Some(())
     }
 }

@@ -22,9 +22,12 @@
 //!   exactly those of Linux ARM EABI, so the same binary runs on KML-rs and
 //!   under `qemu-arm`, which is how this crate is tested before the kernel
 //!   can run it.
-//! - **Unsafe at the edge.** `unsafe` lives in the `svc` stubs, the start
-//!   code, the heap and the deliberate faults of [`fault`]; the wrappers
-//!   above them are safe functions over slices and references.
+//! - **Unsafe at the edge.** `unsafe` lives in the `svc` stubs
+//!   (`syscall::raw`), the one step that turns the initial stack into
+//!   slices (`args`), the start code, the heap and the deliberate faults of
+//!   [`fault`]. The wrappers above the stubs are safe functions over slices
+//!   and references; the few calls no signature can make safe (`brk`,
+//!   `mmap2`, `munmap`, `mprotect`, `ioctl`) stay `unsafe fn`s.
 //! - **Host-testable.** The pieces that only make sense on the target (the
 //!   `svc` instruction, `_start`, the allocator, the panic handler) are
 //!   behind `cfg`; everything else, the initial-stack parser above all,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Program start: `_start`, the initial stack into `Args`, `main`, `exit_group`.
+//! Program start: `_start` to `Args`, the program's `main`, `exit_group`.
 //!
 //! The kernel enters `_start` in ARM state with sp at the initial stack
 //! image (see `args`) and nothing else defined: no frame, no return address.

@@ -93,7 +93,12 @@ mod tests {
     use super::*;
 
     fn entry(name: &[u8]) -> Dirent64<'_> {
-        Dirent64 { inode: 0x0102_0304_0506_0708, next_offset: 3, kind: DT_REG, name }
+        Dirent64 {
+            inode: 0x0102_0304_0506_0708,
+            next_offset: 3,
+            kind: DT_REG,
+            name,
+        }
     }
 
     #[test]
@@ -139,7 +144,12 @@ mod tests {
     fn records_round_trip() {
         let mut buffer = [0u8; 64];
         let first = encode(&mut buffer, &entry(b".")).unwrap();
-        let second_entry = Dirent64 { inode: 9, next_offset: 2, kind: DT_DIR, name: b"subdirectory" };
+        let second_entry = Dirent64 {
+            inode: 9,
+            next_offset: 2,
+            kind: DT_DIR,
+            name: b"subdirectory",
+        };
         let second = encode(&mut buffer[first..], &second_entry).unwrap();
         assert_eq!(decode(&buffer), Some((entry(b"."), first)));
         assert_eq!(decode(&buffer[first..]), Some((second_entry, second)));

@@ -140,7 +140,11 @@ mod tests {
             assert_eq!(count, 1, "errno {value}");
         }
         for (index, errno) in Errno::ALL.iter().enumerate() {
-            assert!(!Errno::ALL[..index].contains(errno), "{} twice", errno.name());
+            assert!(
+                !Errno::ALL[..index].contains(errno),
+                "{} twice",
+                errno.name()
+            );
         }
     }
 

@@ -118,8 +118,21 @@ mod tests {
     #[test]
     fn flags_do_not_overlap() {
         let flags = [
-            O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC, O_ASYNC,
-            O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE, O_NOATIME, O_CLOEXEC, O_PATH,
+            O_CREAT,
+            O_EXCL,
+            O_NOCTTY,
+            O_TRUNC,
+            O_APPEND,
+            O_NONBLOCK,
+            O_DSYNC,
+            O_ASYNC,
+            O_DIRECTORY,
+            O_NOFOLLOW,
+            O_DIRECT,
+            O_LARGEFILE,
+            O_NOATIME,
+            O_CLOEXEC,
+            O_PATH,
         ];
         let mut seen = O_ACCMODE;
         for flag in flags {

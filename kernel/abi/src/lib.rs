@@ -2,13 +2,36 @@
 //! The contract between the kernel and the programs it runs.
 //!
 //! Everything a program can observe about the kernel's interface lives here:
-//! system call numbers, `errno` values, auxiliary-vector keys and the layout
-//! of the vDSO data page. Kernel and `userlib` share this crate so the two
-//! sides cannot drift apart.
+//! system call numbers, `errno` values, the structs system calls fill in,
+//! flag values, signal numbers and wait statuses (and, with issue 5, the
+//! layout of the vDSO data page). Kernel and `userlib` share this crate so
+//! the two sides cannot drift apart.
 //!
-//! Design principles: plain data only, `no_std`, no `unsafe`, numbers exactly
-//! as Linux's ARM EABI defines them.
+//! Design principles:
+//! - Plain data only: constants, `repr(C)` structs and pure functions on
+//!   them. No policy: what the kernel does with a number lives in `kernel`.
+//! - Numbers and layouts exactly as Linux's ARM EABI defines them, with the
+//!   header they come from named in each file. Where ARM differs from other
+//!   architectures (open flags, `struct stat64` padding) the file says so.
+//! - `no_std`, and no `unsafe`: structs are serialised field by field into
+//!   byte arrays (`to_bytes`), never transmuted, and each layout is pinned
+//!   by size and offset assertions checked at build time.
+//!
+//! Modules: [`syscall`] (numbers), [`errno`], [`signal`], [`wait`],
+//! [`fcntl`], [`mman`], [`stat`], [`dirent`], [`uname`], [`termios`],
+//! [`clock`].
 #![no_std]
 #![forbid(unsafe_code)]
 
+mod bytes;
+pub mod clock;
+pub mod dirent;
 pub mod errno;
+pub mod fcntl;
+pub mod mman;
+pub mod signal;
+pub mod stat;
+pub mod syscall;
+pub mod termios;
+pub mod uname;
+pub mod wait;

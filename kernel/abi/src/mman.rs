@@ -70,7 +70,10 @@ mod tests {
 
     #[test]
     fn flags_are_linux_values() {
-        assert_eq!((MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS), (1, 2, 0x10, 0x20));
+        assert_eq!(
+            (MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS),
+            (1, 2, 0x10, 0x20)
+        );
         assert_eq!((PROT_READ | PROT_WRITE | PROT_EXEC), 7);
         assert_eq!(MAP_TYPE & (MAP_FIXED | MAP_ANONYMOUS), 0);
     }

@@ -115,7 +115,11 @@ impl Stat64 {
     /// A file with inode `inode`, mode `mode` and `size` bytes: one link,
     /// owned by root, 4 KiB blocks, times zero.
     pub const fn new(inode: u64, mode: u32, size: i64) -> Stat64 {
-        let blocks = if size > 0 { (size as u64).div_ceil(512) } else { 0 };
+        let blocks = if size > 0 {
+            (size as u64).div_ceil(512)
+        } else {
+            0
+        };
         Stat64 {
             st_dev: 0,
             pad0: [0; 4],
@@ -155,11 +159,23 @@ impl Stat64 {
         put_u32(&mut bytes, offset_of!(Stat64, st_blksize), self.st_blksize);
         put_u64(&mut bytes, offset_of!(Stat64, st_blocks), self.st_blocks);
         put_u32(&mut bytes, offset_of!(Stat64, st_atime), self.st_atime);
-        put_u32(&mut bytes, offset_of!(Stat64, st_atime_nsec), self.st_atime_nsec);
+        put_u32(
+            &mut bytes,
+            offset_of!(Stat64, st_atime_nsec),
+            self.st_atime_nsec,
+        );
         put_u32(&mut bytes, offset_of!(Stat64, st_mtime), self.st_mtime);
-        put_u32(&mut bytes, offset_of!(Stat64, st_mtime_nsec), self.st_mtime_nsec);
+        put_u32(
+            &mut bytes,
+            offset_of!(Stat64, st_mtime_nsec),
+            self.st_mtime_nsec,
+        );
         put_u32(&mut bytes, offset_of!(Stat64, st_ctime), self.st_ctime);
-        put_u32(&mut bytes, offset_of!(Stat64, st_ctime_nsec), self.st_ctime_nsec);
+        put_u32(
+            &mut bytes,
+            offset_of!(Stat64, st_ctime_nsec),
+            self.st_ctime_nsec,
+        );
         put_u64(&mut bytes, offset_of!(Stat64, st_ino), self.st_ino);
         bytes
     }
@@ -212,7 +228,11 @@ mod tests {
         assert_eq!(bytes[24..28], 0x1111_2222u32.to_le_bytes());
         assert_eq!(bytes[48..56], 0x10_0000_0001u64.to_le_bytes());
         assert_eq!(bytes[56..60], 4096u32.to_le_bytes());
-        assert_eq!(bytes[64..72], 0x800_0001u64.to_le_bytes(), "512-byte blocks, rounded up");
+        assert_eq!(
+            bytes[64..72],
+            0x800_0001u64.to_le_bytes(),
+            "512-byte blocks, rounded up"
+        );
         assert_eq!(bytes[96..104], 0x1_2345_6789u64.to_le_bytes());
         // The hidden alignment padding is zero.
         assert_eq!(bytes[44..48], [0; 4]);
@@ -241,7 +261,10 @@ mod tests {
         assert_eq!(S_IFDIR, 0x4000);
         assert_eq!(S_IFREG, 0x8000);
         assert!(is_type(S_IFLNK | 0o777, S_IFLNK));
-        assert!(!is_type(S_IFSOCK, S_IFREG), "socket shares bits with regular");
+        assert!(
+            !is_type(S_IFSOCK, S_IFREG),
+            "socket shares bits with regular"
+        );
         assert!(is_type(S_IFIFO | 0o600, S_IFIFO));
         assert!(is_type(S_IFCHR | 0o620, S_IFCHR));
     }

@@ -33,13 +33,12 @@ macro_rules! sysnums {
             pub const ALL: &'static [Sysnum] = &[$(Sysnum::$variant),*];
 
             /// The call with number `number` (r7), if we know it.
+            // The constants below are named after the variants.
+            #[allow(non_upper_case_globals)]
             pub const fn from_number(number: u32) -> Option<Sysnum> {
                 // A `match` on the constants, not a search: this runs on
                 // every system call.
-                $(
-                    #[allow(non_upper_case_globals)]
-                    const $variant: u32 = $number;
-                )*
+                $(const $variant: u32 = $number;)*
                 match number {
                     $($variant => Some(Sysnum::$variant),)*
                     _ => None,

@@ -164,7 +164,12 @@ const _: () = assert!(core::mem::size_of::<Winsize>() == WINSIZE_SIZE);
 
 impl Winsize {
     /// What a serial console reports: the classic 24 x 80.
-    pub const CONSOLE: Winsize = Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 };
+    pub const CONSOLE: Winsize = Winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
 
     /// The bytes a program sees.
     pub fn to_bytes(&self) -> [u8; WINSIZE_SIZE] {
@@ -211,13 +216,21 @@ mod tests {
         raw.c_lflag &= !(ICANON | ECHO);
         raw.c_cc[VTIME] = 7;
         assert_eq!(Termios::from_bytes(&raw.to_bytes()), raw);
-        let size = Winsize { ws_row: 50, ws_col: 132, ws_xpixel: 1, ws_ypixel: 2 };
+        let size = Winsize {
+            ws_row: 50,
+            ws_col: 132,
+            ws_xpixel: 1,
+            ws_ypixel: 2,
+        };
         assert_eq!(Winsize::from_bytes(&size.to_bytes()), size);
         assert_eq!(Winsize::CONSOLE.to_bytes()[..4], [24, 0, 80, 0]);
     }
 
     #[test]
     fn ioctl_numbers_are_linux_numbers() {
-        assert_eq!((TCGETS, TCSETS, TIOCGWINSZ, FIONREAD), (0x5401, 0x5402, 0x5413, 0x541B));
+        assert_eq!(
+            (TCGETS, TCSETS, TIOCGWINSZ, FIONREAD),
+            (0x5401, 0x5402, 0x5413, 0x541B)
+        );
     }
 }

@@ -38,7 +38,7 @@ impl Default for KernelStack {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A child of this process changed state (exited).
-    ChildOf(u32),
+    ChildOf(super::Pid),
     /// Data or space in the pipe with this identity.
     Pipe(usize),
     /// A byte typed on the console.

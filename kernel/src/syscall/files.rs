@@ -6,6 +6,7 @@
 //! buffer gives `EFAULT` with whatever was already transferred discarded,
 //! as Linux does for a fault on the first byte.
 
+use crate::fd_table::Fd;
 use crate::file::{self, FileKind, FileRef, OpenFile, SharedPipe};
 use crate::pipe::Pipe;
 use crate::process::thread::Event;
@@ -23,7 +24,7 @@ const CHUNK: usize = 4096;
 
 /// The open file behind descriptor `fd`.
 fn file(fd: u32) -> Result<FileRef, Errno> {
-    with_current(|process| process.files.get(fd as usize).cloned().ok_or(Errno::EBADF))
+    with_current(|process| process.files.get(Fd(fd)).cloned())
 }
 
 /// read(fd, buffer, count).
@@ -203,12 +204,12 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
 
 /// Puts `file` in the lowest free descriptor.
 fn install(file: FileRef, close_on_exec: bool) -> Result<u32, Errno> {
-    with_current(|process| process.files.install(file, close_on_exec).map(|fd| fd as u32))
+    with_current(|process| process.files.install(file, close_on_exec).map(|fd| fd.0))
 }
 
 /// close(fd).
 pub fn close(fd: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.close(fd as usize))?;
+    with_current(|process| process.files.close(Fd(fd)).map(drop))?;
     Ok(0)
 }
 
@@ -247,21 +248,17 @@ pub fn fstat64(fd: u32, buffer: u32) -> Result<u32, Errno> {
 fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
     use abi::stat::{S_IFCHR, S_IFDIR, S_IFIFO, Stat64};
     match &open.kind {
-        FileKind::Console => Stat64 { mode: S_IFCHR | 0o620, rdev: 0x0501, block_size: 1024, ..Stat64::default() },
-        FileKind::Ramdisk(entry) => Stat64 {
-            mode: entry.mode,
-            inode: u64::from(entry.inode),
-            links: entry.nlink,
-            size: entry.data.len() as i64,
-            block_size: 4096,
-            blocks: (entry.data.len() as u64).div_ceil(512),
-            modification_seconds: entry.mtime,
-            ..Stat64::default()
-        },
-        FileKind::Directory(_) => Stat64 { mode: S_IFDIR | 0o755, links: 2, block_size: 4096, ..Stat64::default() },
-        FileKind::PipeReader(_) | FileKind::PipeWriter(_) => {
-            Stat64 { mode: S_IFIFO | 0o600, block_size: 4096, ..Stat64::default() }
+        FileKind::Console => {
+            // /dev/console is character device 5:1.
+            Stat64 { st_rdev: 0x0501, st_blksize: 1024, ..Stat64::new(1, S_IFCHR | 0o620, 0) }
         }
+        FileKind::Ramdisk(entry) => Stat64 {
+            st_nlink: entry.nlink,
+            st_mtime: entry.mtime,
+            ..Stat64::new(u64::from(entry.inode), entry.mode, entry.data.len() as i64)
+        },
+        FileKind::Directory(_) => Stat64 { st_nlink: 2, ..Stat64::new(2, S_IFDIR | 0o755, 0) },
+        FileKind::PipeReader(_) | FileKind::PipeWriter(_) => Stat64::new(3, S_IFIFO | 0o600, 0),
     }
 }
 
@@ -281,7 +278,13 @@ pub fn getdents64(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         index += 1;
         let kind = abi::dirent::type_of_mode(child.mode);
         let next = open.offset + index;
-        match abi::dirent::encode(&mut output[used..], u64::from(child.inode), next as i64, kind, child.name()) {
+        let record = abi::dirent::Dirent64 {
+            inode: u64::from(child.inode.max(1)),
+            next_offset: next as i64,
+            kind,
+            name: child.name().as_bytes(),
+        };
+        match abi::dirent::encode(&mut output[used..], &record) {
             Some(length) => used += length,
             None if used == 0 => return Err(Errno::EINVAL),
             None => {
@@ -311,16 +314,16 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
         let write_end = match process.files.install(writer, close_on_exec) {
             Ok(fd) => fd,
             Err(error) => {
-                let _ = process.files.close(read_end);
+                let _ = process.files.close(read_end).map(drop);
                 return Err(error);
             }
         };
         let mut bytes = [0u8; 8];
-        bytes[..4].copy_from_slice(&(read_end as u32).to_le_bytes());
-        bytes[4..].copy_from_slice(&(write_end as u32).to_le_bytes());
+        bytes[..4].copy_from_slice(&read_end.0.to_le_bytes());
+        bytes[4..].copy_from_slice(&write_end.0.to_le_bytes());
         if let Err(error) = uaccess::copy_to_user(&mut process.memory, fds, &bytes) {
-            let _ = process.files.close(read_end);
-            let _ = process.files.close(write_end);
+            let _ = process.files.close(read_end).map(drop);
+            let _ = process.files.close(write_end).map(drop);
             return Err(error);
         }
         Ok(0)
@@ -329,21 +332,17 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
 
 /// dup(fd).
 pub fn dup(fd: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.dup(fd as usize).map(|fd| fd as u32))
+    with_current(|process| process.files.dup(Fd(fd)).map(|fd| fd.0))
 }
 
 /// dup2(old, new).
 pub fn dup2(old: u32, new: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.dup2(old as usize, new as usize).map(|fd| fd as u32))
+    with_current(|process| process.files.dup2(Fd(old), Fd(new)).map(|duplicated| duplicated.fd.0))
 }
 
 /// dup3(old, new, flags).
 pub fn dup3(old: u32, new: u32, flags: u32) -> Result<u32, Errno> {
-    if flags & !fcntl::O_CLOEXEC != 0 {
-        return Err(Errno::EINVAL);
-    }
-    let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
-    with_current(|process| process.files.dup3(old as usize, new as usize, close_on_exec).map(|fd| fd as u32))
+    with_current(|process| process.files.dup3(Fd(old), Fd(new), flags).map(|duplicated| duplicated.fd.0))
 }
 
 /// ioctl(fd, request, argument): TCGETS and TIOCGWINSZ on the console.
@@ -353,8 +352,8 @@ pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
         return Err(Errno::ENOTTY);
     }
     let bytes: alloc::vec::Vec<u8> = match request {
-        abi::termios::TCGETS => abi::termios::Termios::console_default().to_bytes().to_vec(),
-        abi::termios::TIOCGWINSZ => abi::termios::window_size(24, 80).to_vec(),
+        abi::termios::TCGETS => abi::termios::Termios::CONSOLE.to_bytes().to_vec(),
+        abi::termios::TIOCGWINSZ => abi::termios::Winsize::CONSOLE.to_bytes().to_vec(),
         abi::termios::TCSETS => return Ok(0),
         _ => return Err(Errno::ENOTTY),
     };

@@ -18,8 +18,8 @@ pub fn brk(address: u32) -> Result<u32, Errno> {
     with_current(|process| {
         let memory = &mut process.memory;
         let outcome = memory.areas.brk(VirtAddr(address));
-        if let Some((start, end)) = outcome.released {
-            memory.release_range(start, end);
+        if let Some(range) = outcome.released {
+            memory.release_range(range.start, range.end);
         }
         Ok(outcome.program_break.as_u32())
     })
@@ -51,8 +51,8 @@ pub fn mmap2(address: u32, length: u32, protection: u32, flags: u32, fd: u32, _o
         if fixed {
             // MAP_FIXED replaces whatever was there.
             if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
-                for (start, end) in removed {
-                    memory.release_range(start, end);
+                for range in removed {
+                    memory.release_range(range.start, range.end);
                 }
             }
         }
@@ -65,8 +65,8 @@ pub fn mmap2(address: u32, length: u32, protection: u32, flags: u32, fd: u32, _o
 pub fn munmap(address: u32, length: u32) -> Result<u32, Errno> {
     with_current(|process| {
         let memory = &mut process.memory;
-        for (start, end) in memory.areas.munmap(VirtAddr(address), length)? {
-            memory.release_range(start, end);
+        for range in memory.areas.munmap(VirtAddr(address), length)? {
+            memory.release_range(range.start, range.end);
         }
         Ok(0)
     })

@@ -19,7 +19,7 @@ const ARGUMENT_MAX: usize = 128 * 1024;
 
 /// exit and exit_group (one thread per process for now).
 pub fn exit(code: u32) -> Outcome {
-    exit_current(wait_status::exited(code & 0xFF))
+    exit_current(wait_status::exit_status(code))
 }
 
 /// fork and vfork (vfork as a plain fork: same result for callers that
@@ -110,7 +110,11 @@ pub fn kill(pid: u32, signal_number: u32) -> Result<u32, Errno> {
     if pid as i32 <= 0 || !exists {
         return Err(Errno::ESRCH);
     }
-    if signal_number == 0 || !signal::terminates_by_default(signal_number) {
+    let terminates = matches!(
+        signal::default_action(signal_number),
+        Some(signal::DefaultAction::Terminate | signal::DefaultAction::Core)
+    );
+    if signal_number == 0 || !terminates {
         return Ok(0);
     }
     if target == me {

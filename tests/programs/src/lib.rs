@@ -19,6 +19,8 @@
 
 extern crate alloc;
 
+pub mod scenarios;
+
 use alloc::ffi::CString;
 use alloc::format;
 use alloc::string::String;
@@ -55,6 +57,11 @@ impl Launcher {
                 .filter(|wrapper| !wrapper.is_empty())
                 .map(String::from),
         }
+    }
+
+    /// Whether ARM programs are started through a wrapper (a Linux host).
+    pub fn has_wrapper(&self) -> bool {
+        self.wrapper.is_some()
     }
 
     /// The same root without the wrapper: `execve` goes straight to the
@@ -124,13 +131,22 @@ impl Launcher {
     pub fn spawn(&self, program: &str, argv: &[&str], extra_env: &[String]) -> Result<Pid, String> {
         in_child(|| {
             let error = self.exec(program, argv, extra_env);
-            userlib::eprintln!("spawn: execve {}: {}", self.path(program), errno_name(error));
+            userlib::eprintln!(
+                "spawn: execve {}: {}",
+                self.path(program),
+                errno_name(error)
+            );
             EXEC_FAILED
         })
     }
 
     /// [`Launcher::spawn`], then [`wait_for`] it.
-    pub fn run(&self, program: &str, argv: &[&str], extra_env: &[String]) -> Result<WaitStatus, String> {
+    pub fn run(
+        &self,
+        program: &str,
+        argv: &[&str],
+        extra_env: &[String],
+    ) -> Result<WaitStatus, String> {
         let child = self.spawn(program, argv, extra_env)?;
         wait_for(child)
     }

@@ -36,7 +36,12 @@ pub fn read(fd: Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which
     // we borrow mutably for the call.
     decode(unsafe {
-        raw::syscall3(Sysnum::READ, fd.word(), buf.as_mut_ptr() as usize, buf.len())
+        raw::syscall3(
+            Sysnum::READ,
+            fd.word(),
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
     })
 }
 

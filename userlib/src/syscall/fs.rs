@@ -70,7 +70,14 @@ pub fn openat(dir: Fd, path: &CStr, flags: u32, mode: u32) -> Result<Fd, Errno> 
 /// `lseek(fd, offset, whence)` with a 32-bit offset; returns the new position.
 pub fn lseek(fd: Fd, offset: i32, whence: u32) -> Result<usize, Errno> {
     // SAFETY: touches no memory of ours.
-    decode(unsafe { raw::syscall3(Sysnum::LSEEK, fd.0 as usize, offset as usize, whence as usize) })
+    decode(unsafe {
+        raw::syscall3(
+            Sysnum::LSEEK,
+            fd.0 as usize,
+            offset as usize,
+            whence as usize,
+        )
+    })
 }
 
 /// Linux ARM EABI `struct stat64` (arch/arm/include/uapi/asm/stat.h).
@@ -242,7 +249,10 @@ mod tests {
             [walk.next(), walk.next(), walk.next()]
         };
         assert_eq!(names[0].map(|entry| entry.name), Some(&b"."[..]));
-        assert_eq!(names[1].map(|entry| (entry.inode, entry.kind)), Some((7, DT_REG)));
+        assert_eq!(
+            names[1].map(|entry| (entry.inode, entry.kind)),
+            Some((7, DT_REG))
+        );
         assert_eq!(names[1].map(|entry| entry.name), Some(&b"bad-magic"[..]));
         assert_eq!(names[2], None);
     }

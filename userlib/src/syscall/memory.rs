@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Memory: the program break (`brk`) and mappings (`mmap2`, `munmap`, `mprotect`).
+//! Memory: the program break (`brk`) and mappings (`mmap2` and friends).
 //!
 //! Asking for the break and a kernel-placed anonymous mapping only add or
 //! read, so their wrappers are safe; `brk` (which may lower the break),
@@ -32,7 +32,9 @@ pub const MAP_ANONYMOUS: u32 = 0x20;
 /// `brk(address)`: moves the program break; returns where it now stands.
 ///
 /// The raw call returns the break as it now stands and leaves it alone when
-/// it cannot move it; we report that as `ENOMEM`, as libc does.
+/// it cannot move it. Like glibc, we call a break below `address` a
+/// failure (`ENOMEM`) and anything else success, so a kernel that rounds
+/// the break up to a page is fine.
 ///
 /// # Safety
 /// Moving the break down frees the pages above it: nothing may use them
@@ -42,7 +44,7 @@ pub const MAP_ANONYMOUS: u32 = 0x20;
 pub unsafe fn brk(address: usize) -> Result<usize, Errno> {
     // SAFETY: the caller vouches for the pages a lower break frees.
     let now = decode(unsafe { raw::syscall1(Sysnum::BRK, address) })?;
-    if now != address {
+    if now < address {
         return Err(Errno::ENOMEM);
     }
     Ok(now)
@@ -112,7 +114,5 @@ pub unsafe fn munmap(address: *mut u8, length: usize) -> Result<(), Errno> {
 /// still reads (or writes) may lose read (or write) permission.
 pub unsafe fn mprotect(address: *mut u8, length: usize, prot: u32) -> Result<(), Errno> {
     // SAFETY: the caller vouches for every live reference into the range.
-    decode_unit(unsafe {
-        raw::syscall3(Sysnum::MPROTECT, address as usize, length, prot as usize)
-    })
+    decode_unit(unsafe { raw::syscall3(Sysnum::MPROTECT, address as usize, length, prot as usize) })
 }

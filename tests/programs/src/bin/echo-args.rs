@@ -64,7 +64,9 @@ fn check(args: &Args) -> Vec<String> {
         };
         match args.arg_str(index) {
             Some(actual) if actual == expected => {}
-            actual => failures.push(format!("argv[{index}] is {actual:?}, expected {expected:?}")),
+            actual => failures.push(format!(
+                "argv[{index}] is {actual:?}, expected {expected:?}"
+            )),
         }
     }
     if let Some(parent) = number(args, "ECHO_PPID")
@@ -75,7 +77,11 @@ fn check(args: &Args) -> Vec<String> {
     if args.auxv(AT_PAGESZ) != Some(4096) {
         failures.push(format!("AT_PAGESZ is {:?}", args.auxv(AT_PAGESZ)));
     }
-    for (key, name) in [(AT_ENTRY, "AT_ENTRY"), (AT_PHDR, "AT_PHDR"), (AT_PHNUM, "AT_PHNUM")] {
+    for (key, name) in [
+        (AT_ENTRY, "AT_ENTRY"),
+        (AT_PHDR, "AT_PHDR"),
+        (AT_PHNUM, "AT_PHNUM"),
+    ] {
         if args.auxv(key).unwrap_or(0) == 0 {
             failures.push(format!("{name} is missing or 0"));
         }

@@ -38,8 +38,11 @@ const FRAME_WORDS: usize = 16 * 1024;
 /// Nested frames: 32 x 64 KiB = 2 MiB.
 const FRAMES: u32 = 32;
 
+/// One part of the test: its name and its body.
+type Part = (&'static str, fn() -> Result<(), String>);
+
 fn main(_args: &Args) -> i32 {
-    let parts: [(&str, fn() -> Result<(), String>); 4] = [
+    let parts: [Part; 4] = [
         ("heap via brk, 4 MiB", brk_heap),
         ("stack, 2 MiB", stack),
         ("mmap2, 4 MiB", mmap),

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The test init's scenarios: the table, what a scenario returns, helpers.
+//!
+//! A scenario is a function from the [`Launcher`] to an [`Outcome`]: it
+//! passed, it was skipped (with why), or it failed (`Err` with why). The
+//! init (`src/bin/init.rs`) runs them and prints `PASS`, `SKIP` or `FAIL`
+//! lines; everything a scenario checks happens here. Scenarios that expect
+//! a process to die make a forked child die, never the caller.
+
+use alloc::format;
+use alloc::string::String;
+
+use userlib::Errno;
+
+use crate::{Launcher, errno_name};
+
+mod cow;
+mod exec;
+mod faults;
+mod hostile_elf;
+mod pipe;
+
+/// What a scenario found: passed or skipped (`Ok`), or failed (`Err` with
+/// the reason, one line).
+pub type Outcome = Result<Passed, String>;
+
+/// A scenario that did not fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Passed {
+    /// It ran and every check held.
+    Yes,
+    /// It could not run here; the reason.
+    Skipped(String),
+}
+
+/// One scenario: its name (command line and output) and its body.
+pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
+
+/// Every scenario, in the order `/init` with no arguments runs them.
+pub const ALL: [Scenario; 11] = [
+    ("fork-exec", exec::fork_exec),
+    ("many-children", exec::many_children),
+    ("demand-paging", exec::demand_paging),
+    ("cow", cow::cow),
+    ("segv-kernel-write", faults::segv_kernel_write),
+    ("null-jump", faults::null_jump),
+    ("undefined", faults::undefined),
+    ("bad-pointer", faults::bad_pointer),
+    ("pipe", pipe::pipe),
+    ("hostile-elf", hostile_elf::hostile_elf),
+    ("c-program", exec::c_program),
+];
+
+/// Turns an errno into a failure message: `"{what}: ENAME"`.
+fn failed(what: &str) -> impl Fn(Errno) -> String + '_ {
+    move |error| format!("{what}: {}", errno_name(error))
+}

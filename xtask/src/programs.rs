@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The test root: the test programs built and laid out as the suites' `/`.
+//!
+//! [`stage_test_root`] writes `target/kml/root/`, the directory the QEMU
+//! suites pack into their ramdisk:
+//!
+//! ```text
+//! init                 the test init (tests/programs/src/bin/init.rs)
+//! bin/echo-args        Rust programs init starts
+//! bin/exit-with
+//! bin/memory-hog
+//! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC
+//! bad/<case>           hostile ELF files: corrupted copies of exit-with
+//! ```
+//!
+//! Everything is mode 0755, the hostile files too: the kernel must refuse
+//! them for what is inside, not for a missing execute bit. Staged programs
+//! are stripped of debug info (the unstripped ones stay under the Cargo
+//! target directory for gdb); that keeps the ramdisk small.
+//!
+//! The hostile files are made by [`Corruption::apply`] (`hostile_elf`),
+//! plain byte surgery on a good ELF with one defect each. Each matches a
+//! check the kernel's loader must make (issue 3): the file is refused by
+//! `execve` with `-ENOEXEC`, `-EINVAL` or `-ENOMEM`.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::board::{TARGET, display_path};
+use crate::build::cargo;
+use crate::error::{Context, Result, bail};
+use crate::setup;
+
+mod hostile_elf;
+
+pub use hostile_elf::Corruption;
+
+/// The Cargo package of the Rust test programs.
+const PACKAGE: &str = "test-programs";
+
+/// Each Rust program: its Cargo binary name and its path in the root.
+const RUST_PROGRAMS: [(&str, &str); 4] = [
+    ("init", "init"),
+    ("echo-args", "bin/echo-args"),
+    ("exit-with", "bin/exit-with"),
+    ("memory-hog", "bin/memory-hog"),
+];
+
+/// GCC for the C programs, and the Debian package that has it.
+const C_COMPILER: &str = "arm-linux-gnueabihf-gcc";
+const C_COMPILER_PACKAGE: &str = "gcc-arm-linux-gnueabihf";
+/// Strips staged copies; binutils, which GCC's package depends on.
+const STRIP: &str = "arm-linux-gnueabihf-strip";
+
+/// Flags for every C program: ARMv7-A in ARM state, soft-float calls (no
+/// float code runs, and soft links without libgcc's hard-float objects),
+/// no libc, static, not position-independent.
+const C_FLAGS: [&str; 12] = [
+    "-march=armv7-a",
+    "-marm",
+    "-mfloat-abi=soft",
+    "-O2",
+    "-g",
+    "-Wall",
+    "-Wextra",
+    "-nostdlib",
+    "-static",
+    "-ffreestanding",
+    "-fno-pie",
+    "-no-pie",
+];
+
+/// The staged program the hostile files are corrupted copies of.
+const HOSTILE_BASE: &str = "bin/exit-with";
+
+/// Builds the test programs and writes the test root; returns its path
+/// (`target/kml/root` in `workspace`), replacing what was there.
+pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
+    setup::ensure_rust_target(workspace)?;
+    setup::ensure_debian_tool(C_COMPILER, C_COMPILER_PACKAGE)?;
+    build_rust_programs(workspace)?;
+
+    let root = workspace.join("target").join("kml").join("root");
+    let shown = display_path(&root);
+    if root.exists() {
+        fs::remove_dir_all(&root).context_with(|| format!("removing {}", shown.display()))?;
+    }
+    for directory in ["bin", "bad"] {
+        fs::create_dir_all(root.join(directory))
+            .context_with(|| format!("creating {}/{directory}", shown.display()))?;
+    }
+
+    let built = target_dir(workspace).join(TARGET).join("release");
+    for (binary, staged) in RUST_PROGRAMS {
+        strip_into(&built.join(binary), &root.join(staged))?;
+    }
+    let c_built = target_dir(workspace).join("kml-c");
+    fs::create_dir_all(&c_built)
+        .context_with(|| format!("creating {}", display_path(&c_built).display()))?;
+    for source in c_sources(workspace)? {
+        let name = program_name(&source)?;
+        let program = c_built.join(&name);
+        compile_c(workspace, &source, &program)?;
+        strip_into(&program, &root.join("bin").join(&name))?;
+    }
+
+    let base_path = root.join(HOSTILE_BASE);
+    let base = fs::read(&base_path)
+        .context_with(|| format!("reading {}", display_path(&base_path).display()))?;
+    for corruption in Corruption::ALL {
+        let bytes = corruption
+            .apply(&base)
+            .context_with(|| format!("making bad/{}", corruption.file_name()))?;
+        write_executable(&root.join("bad").join(corruption.file_name()), &bytes)?;
+    }
+    Ok(root)
+}
+
+/// The Cargo target directory: `CARGO_TARGET_DIR` (relative to the
+/// workspace) when set, else `target/`.
+fn target_dir(workspace: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(directory) if !directory.is_empty() => workspace.join(directory),
+        _ => workspace.join("target"),
+    }
+}
+
+/// `cargo build --release --target armv7a-none-eabi -p test-programs`.
+fn build_rust_programs(workspace: &Path) -> Result<()> {
+    let status = Command::new(cargo())
+        .args(["build", "--release", "--target", TARGET, "-p", PACKAGE])
+        .current_dir(workspace)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("building {PACKAGE}: cargo failed with {status}");
+    }
+    Ok(())
+}
+
+/// The C programs: `tests/programs/c/*.c`, sorted.
+fn c_sources(workspace: &Path) -> Result<Vec<PathBuf>> {
+    let directory = workspace.join("tests").join("programs").join("c");
+    let entries = fs::read_dir(&directory)
+        .context_with(|| format!("listing {}", display_path(&directory).display()))?;
+    let mut sources = Vec::new();
+    for entry in entries {
+        let path = entry.context("listing the C programs")?.path();
+        if path.extension().is_some_and(|extension| extension == "c") {
+            sources.push(path);
+        }
+    }
+    sources.sort();
+    Ok(sources)
+}
+
+/// `tests/programs/c/c-hello.c` is the program `c-hello`.
+fn program_name(source: &Path) -> Result<String> {
+    match source.file_stem().and_then(|stem| stem.to_str()) {
+        Some(stem) => Ok(stem.to_owned()),
+        None => bail!("{} has no usable name", source.display()),
+    }
+}
+
+/// Compiles one C program with userlib's start file and header, linked by
+/// `linker/user.ld` like the Rust programs.
+fn compile_c(workspace: &Path, source: &Path, output: &Path) -> Result<()> {
+    let support = workspace.join("userlib").join("c");
+    let script = workspace.join("linker").join("user.ld");
+    let mut command = Command::new(C_COMPILER);
+    command
+        .args(C_FLAGS)
+        .arg("-Wl,--build-id=none")
+        .arg(format!("-Wl,-T,{}", script.display()))
+        .arg("-I")
+        .arg(&support)
+        .arg("-o")
+        .arg(output)
+        .arg(source)
+        .arg(support.join("start.S"));
+    run_tool(
+        &mut command,
+        &format!("compiling {}", display_path(source).display()),
+    )
+}
+
+/// Copies `program` to `staged` without debug info, mode 0755.
+fn strip_into(program: &Path, staged: &Path) -> Result<()> {
+    let mut command = Command::new(STRIP);
+    command
+        .arg("--strip-debug")
+        .arg("-o")
+        .arg(staged)
+        .arg(program);
+    run_tool(
+        &mut command,
+        &format!("stripping {}", display_path(program).display()),
+    )?;
+    make_executable(staged)?;
+    report(staged)
+}
+
+/// Writes `bytes` to `path` with mode 0755.
+fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+    fs::write(path, bytes).context_with(|| format!("writing {}", display_path(path).display()))?;
+    make_executable(path)?;
+    report(path)
+}
+
+/// Sets mode 0755.
+fn make_executable(path: &Path) -> Result<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+        .context_with(|| format!("making {} executable", display_path(path).display()))
+}
+
+/// Prints `staged <path> (<size> bytes)`.
+fn report(path: &Path) -> Result<()> {
+    let size = fs::metadata(path)
+        .context_with(|| format!("reading {}", display_path(path).display()))?
+        .len();
+    println!("staged {} ({size} bytes)", display_path(path).display());
+    Ok(())
+}
+
+/// Runs a tool; on failure the error carries its stderr.
+fn run_tool(command: &mut Command, what: &str) -> Result<()> {
+    let output = command
+        .output()
+        .context_with(|| format!("{what}: running {:?}", command.get_program()))?;
+    if !output.status.success() {
+        bail!(
+            "{what}: {:?} failed with {}:\n{}",
+            command.get_program(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_programs_are_named_by_their_file() {
+        assert_eq!(
+            program_name(Path::new("tests/programs/c/c-hello.c")).unwrap(),
+            "c-hello"
+        );
+    }
+
+    /// Builds everything and writes target/kml/root: slow, and needs the
+    /// ARM target and GCC, so only on request:
+    /// `cargo test -p xtask -- --ignored stages_the_test_root`.
+    #[test]
+    #[ignore = "builds the test programs (slow; needs GCC for ARM)"]
+    fn stages_the_test_root() {
+        let root = stage_test_root(&crate::board::workspace_root()).unwrap();
+        for path in [
+            "init",
+            "bin/echo-args",
+            "bin/exit-with",
+            "bin/memory-hog",
+            "bin/c-hello",
+        ] {
+            let file = root.join(path);
+            let mode = fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o755, "{path}");
+        }
+        for case in Corruption::ALL {
+            assert!(root.join("bad").join(case.file_name()).is_file());
+        }
+    }
+}
