@@ -51,6 +51,7 @@ pub mod ramdisk;
 pub mod sched;
 pub mod selftest;
 pub mod syscall;
+pub mod time;
 pub mod trap;
 pub mod uaccess;
 pub mod user_pointer;

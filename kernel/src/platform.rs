@@ -128,6 +128,9 @@ pub trait Platform: Sync {
     /// gives each thread.
     fn set_thread_pointer(&self, value: u32);
 
+    /// Nanoseconds since the board's clock started.
+    fn monotonic_nanoseconds(&self) -> u64;
+
     /// Waits for something to happen (an interrupt, or a moment passing
     /// while nothing can run).
     fn idle(&self);

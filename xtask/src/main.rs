@@ -17,8 +17,6 @@ mod devicetree;
 mod error;
 mod expect;
 mod image;
-// TODO(#3): drop the allow once `xtask test` stages the root for the suites.
-#[allow(dead_code)]
 mod programs;
 mod qemu;
 mod ramdisk;

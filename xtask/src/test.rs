@@ -156,6 +156,8 @@ struct Case<'a> {
     name: &'a str,
     spec: &'a TestSpec,
     board: Board,
+    /// The ramdisk to boot with, if the test asks for one.
+    initrd: Option<String>,
 }
 
 /// Finds, filters and runs the QEMU cases.
@@ -174,6 +176,19 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
     if files.is_empty() {
         println!("no QEMU test matched");
     }
+    let wants_programs = files.iter().any(|file| file.spec.as_ref().is_ok_and(|spec| spec.test_programs));
+    let programs = if wants_programs {
+        match test_programs_ramdisk(root) {
+            Ok(path) => Some(path),
+            Err(error) => {
+                println!("FAIL test programs: {error}");
+                tally.failed += 1;
+                None
+            }
+        }
+    } else {
+        None
+    };
     let mut cases = Vec::new();
     for file in &files {
         let spec = match &file.spec {
@@ -188,12 +203,18 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
                 continue;
             }
         };
+        if spec.test_programs && programs.is_none() {
+            println!("SKIP {} (the test programs did not build)", file.name);
+            tally.skipped += spec.boards.len();
+            continue;
+        }
         for &board in &spec.boards {
             if built.contains(&board) {
                 cases.push(Case {
                     name: &file.name,
                     spec,
                     board,
+                    initrd: programs.clone().filter(|_| spec.test_programs),
                 });
             } else {
                 println!("SKIP {} [{board}] ({board} did not build)", file.name);
@@ -203,6 +224,16 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
     }
     tally.add(run_cases(root, cases, selection.jobs));
     Ok(tally)
+}
+
+/// Builds the test programs and packs them into the ramdisk that test
+/// files with `initrd: test-programs` boot with.
+fn test_programs_ramdisk(root: &Path) -> Result<String> {
+    println!("== building the test programs");
+    let staged = crate::programs::stage_test_root(root)?;
+    let archive = root.join("target/kml/test-programs.cpio");
+    crate::ramdisk::write_archive(&staged, &archive)?;
+    Ok(archive.to_string_lossy().into_owned())
 }
 
 /// Every `*.test` file below `dir`, sorted by name, parsed.
@@ -272,6 +303,7 @@ fn run_case(root: &Path, case: &Case<'_>) -> (bool, String) {
     let options = Options {
         append: case.spec.append.clone(),
         extra: case.spec.qemu_args.clone(),
+        initrd: case.initrd.clone(),
         ..Options::default()
     };
     let captured = command_line(&artifacts, &options, Console::Capture)

@@ -9,7 +9,7 @@
 #![no_main]
 
 use armv7::platform::Armv7Platform;
-use armv7::start::{Board, ResetArguments, start_kernel};
+use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::ns16550::Ns16550;
 use kernel::addr::PhysAddr;
 use spin::Once;
@@ -19,6 +19,7 @@ static BOARD: Board = Board {
     console_uart: PhysAddr(0x4802_0000),
     console_uart_size: 0x1000,
     default_ram_size: 1 << 30,
+    clock: ClockSource::GenericTimer,
 };
 static CONSOLE: Once<Ns16550> = Once::new();
 

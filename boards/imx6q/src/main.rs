@@ -9,7 +9,7 @@
 #![no_main]
 
 use armv7::platform::Armv7Platform;
-use armv7::start::{Board, ResetArguments, start_kernel};
+use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::imx_uart::ImxUart;
 use kernel::addr::PhysAddr;
 use spin::Once;
@@ -19,6 +19,11 @@ static BOARD: Board = Board {
     console_uart: PhysAddr(0x021E_8000),
     console_uart_size: 0x4000,
     default_ram_size: 1 << 30,
+    clock: ClockSource::A9GlobalTimer {
+        physical: PhysAddr(0x00A0_0200),
+        // PERIPHCLK: half the 792 MHz ARM clock the i.MX6Q boots at.
+        frequency_hz: 396_000_000,
+    },
 };
 static CONSOLE: Once<ImxUart> = Once::new();
 

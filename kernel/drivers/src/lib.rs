@@ -8,6 +8,7 @@
 //! the core never learns which UART it is talking to.
 #![no_std]
 
+pub mod a9_global_timer;
 pub mod imx_uart;
 pub mod ns16550;
 pub mod pl011;

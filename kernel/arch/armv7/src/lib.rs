@@ -36,6 +36,8 @@ pub mod cpu;
 #[cfg(target_arch = "arm")]
 pub mod exception;
 #[cfg(target_arch = "arm")]
+pub mod generic_timer;
+#[cfg(target_arch = "arm")]
 pub mod memory_setup;
 #[cfg(target_arch = "arm")]
 pub mod mmu;

@@ -11,7 +11,9 @@ use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use kernel::addr::{PhysAddr, VirtAddr};
 use kernel::platform::{ExitStatus, InjectedFault, Platform};
+use kernel::time::Clock;
 use kernel::trap::UserFrame;
+use spin::Once;
 use kernel::vm::address_space::AddressSpace;
 
 /// A kernel virtual address that no mapping covers: the hole between the
@@ -21,12 +23,18 @@ const UNMAPPED_KERNEL_ADDRESS: u32 = 0xBAD0_0000;
 /// `Platform` for an ARMv7-A board, named after it.
 pub struct Armv7Platform {
     board_name: &'static str,
+    clock: Once<&'static dyn Clock>,
 }
 
 impl Armv7Platform {
     /// The platform of the board called `board_name`.
     pub const fn new(board_name: &'static str) -> Armv7Platform {
-        Armv7Platform { board_name }
+        Armv7Platform { board_name, clock: Once::new() }
+    }
+
+    /// Sets the clock `monotonic_nanoseconds` reads (once, at boot).
+    pub fn set_clock(&self, clock: &'static dyn Clock) {
+        self.clock.call_once(|| clock);
     }
 }
 
@@ -104,6 +112,10 @@ impl Platform for Armv7Platform {
         unsafe {
             core::arch::asm!("mcr p15, 0, {}, c13, c0, 3", in(reg) value, options(nomem, nostack, preserves_flags))
         };
+    }
+
+    fn monotonic_nanoseconds(&self) -> u64 {
+        self.clock.get().map_or(0, |clock| clock.nanoseconds())
     }
 
     fn idle(&self) {

@@ -8,7 +8,9 @@
 
 use crate::memory_setup::finish_memory_setup;
 use crate::platform::Armv7Platform;
+use crate::generic_timer::GenericTimer;
 use crate::{cpu, mmu};
+use drivers::a9_global_timer::A9GlobalTimer;
 use kernel::addr::PhysAddr;
 use kernel::console::Console;
 use spin::Once;
@@ -23,6 +25,43 @@ pub struct Board {
     pub console_uart_size: u32,
     /// RAM size when the boot loader passes no device tree.
     pub default_ram_size: u32,
+    /// The free-running counter behind `clock_gettime`.
+    pub clock: ClockSource,
+}
+
+/// Where a board's monotonic clock comes from.
+pub enum ClockSource {
+    /// The ARM generic timer (Cortex-A15).
+    GenericTimer,
+    /// The Cortex-A9 MPCore global timer at `physical`, counting PERIPHCLK
+    /// at `frequency_hz`.
+    A9GlobalTimer {
+        /// Physical address of its registers (PERIPHBASE + 0x200).
+        physical: PhysAddr,
+        /// PERIPHCLK in Hz.
+        frequency_hz: u32,
+    },
+}
+
+static GENERIC_TIMER: GenericTimer = GenericTimer;
+static GLOBAL_TIMER: Once<A9GlobalTimer> = Once::new();
+
+/// Brings up the board's clock and gives it to the platform.
+fn start_clock(board: &'static Board) {
+    match board.clock {
+        ClockSource::GenericTimer => board.platform.set_clock(&GENERIC_TIMER),
+        ClockSource::A9GlobalTimer { physical, frequency_hz } => {
+            // SAFETY: the board names its global timer block, a device.
+            let Ok(registers) = (unsafe { mmu::map_device(physical, 0x20) }) else {
+                kernel::println!("clock: cannot map the global timer at {physical}");
+                return;
+            };
+            // SAFETY: just mapped, for good; this is its only handle.
+            let timer = GLOBAL_TIMER.call_once(|| unsafe { A9GlobalTimer::new(registers.as_usize(), frequency_hz) });
+            timer.start();
+            board.platform.set_clock(timer);
+        }
+    }
 }
 
 /// What the reset code passes to `kml_board_main`, unchanged.
@@ -68,5 +107,6 @@ pub unsafe fn start_kernel<C: Console + 'static>(
         )
     };
     boot.entry_mode = crate::mode::mode_name(reset.entry_psr);
+    start_clock(board);
     kernel::boot::kernel_main(&board.platform, boot)
 }

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The ARM generic timer's counter, as a clock (Cortex-A15).
+//!
+//! CNTVCT counts at CNTFRQ (ARM ARM B8.1). Firmware is meant to set
+//! CNTFRQ; where it left 0 the board's device tree has to say (issue 4
+//! reads `clock-frequency` then); until then such a clock reads 0.
+
+use core::arch::asm;
+use kernel::time::{Clock, ticks_to_nanoseconds};
+
+/// The virtual counter of the generic timer.
+pub struct GenericTimer;
+
+impl GenericTimer {
+    /// CNTFRQ: the counter's frequency in Hz.
+    pub fn frequency() -> u32 {
+        let frequency: u32;
+        // SAFETY: reading CNTFRQ has no side effects.
+        unsafe { asm!("mrc p15, 0, {}, c14, c0, 0", out(reg) frequency, options(nomem, nostack, preserves_flags)) };
+        frequency
+    }
+
+    /// CNTVCT: the counter's value.
+    pub fn count() -> u64 {
+        let (low, high): (u32, u32);
+        // SAFETY: ISB then MRRC of CNTVCT only reads the counter.
+        unsafe {
+            asm!(
+                "isb",
+                "mrrc p15, 1, {low}, {high}, c14",
+                low = out(reg) low,
+                high = out(reg) high,
+                options(nomem, nostack, preserves_flags),
+            )
+        };
+        (u64::from(high) << 32) | u64::from(low)
+    }
+
+    /// Whether this core has the generic timer (ID_PFR1.GenTimer).
+    pub fn present() -> bool {
+        let pfr1: u32;
+        // SAFETY: reading ID_PFR1 has no side effects.
+        unsafe { asm!("mrc p15, 0, {}, c0, c1, 1", out(reg) pfr1, options(nomem, nostack, preserves_flags)) };
+        (pfr1 >> 16) & 0xF != 0
+    }
+}
+
+impl Clock for GenericTimer {
+    fn nanoseconds(&self) -> u64 {
+        ticks_to_nanoseconds(Self::count(), Self::frequency())
+    }
+}
