@@ -76,6 +76,11 @@ pub fn release_contiguous(first: PhysAddr, count: usize) {
     }
 }
 
+/// Frames the allocator manages.
+pub fn total_frames() -> usize {
+    with_memory(|memory| memory.frames.total_count())
+}
+
 /// Frames free right now.
 pub fn free_frames() -> usize {
     with_memory(|memory| memory.frames.free_count())

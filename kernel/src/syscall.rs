@@ -93,6 +93,7 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Munmap => memory::munmap(a0, a1).into(),
         Sysnum::Mprotect => memory::mprotect(a0, a1, a2).into(),
         Sysnum::Uname => information::uname(a0).into(),
+        Sysnum::Sysinfo => information::sysinfo(a0).into(),
         Sysnum::ClockGettime => crate::time::clock_gettime(a0, a1).into(),
         Sysnum::Nanosleep => crate::time::nanosleep(a0, a1).into(),
         other => {

@@ -19,7 +19,7 @@
 //!
 //! Modules: [`syscall`] (numbers), [`errno`], [`signal`], [`wait`],
 //! [`fcntl`], [`mman`], [`stat`], [`dirent`], [`uname`], [`termios`],
-//! [`clock`].
+//! [`clock`], [`sysinfo`].
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -31,6 +31,7 @@ pub mod fcntl;
 pub mod mman;
 pub mod signal;
 pub mod stat;
+pub mod sysinfo;
 pub mod syscall;
 pub mod termios;
 pub mod uname;

@@ -85,6 +85,7 @@ sysnums! {
     Readlink = 85, "readlink";
     Munmap = 91, "munmap";
     Wait4 = 114, "wait4";
+    Sysinfo = 116, "sysinfo";
     Sigreturn = 119, "sigreturn";
     Clone = 120, "clone";
     Uname = 122, "uname";
@@ -179,6 +180,7 @@ mod tests {
             (Sysnum::Ioctl, 54),
             (Sysnum::Munmap, 91),
             (Sysnum::Wait4, 114),
+            (Sysnum::Sysinfo, 116),
             (Sysnum::Uname, 122),
             (Sysnum::Writev, 146),
             (Sysnum::SchedYield, 158),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! System calls that describe the system: uname.
+//! System calls that describe the system: uname, sysinfo.
 
 use crate::process::with_current;
 use crate::uaccess;
@@ -12,5 +12,19 @@ pub fn uname(buffer: u32) -> Result<u32, Errno> {
     let version = concat!("KML-rs ", env!("CARGO_PKG_VERSION"));
     let name = UtsName::new("Linux", board, "6.1.0-kml-rs", version, "armv7l", "(none)");
     with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &name.to_bytes()))?;
+    Ok(0)
+}
+
+/// sysinfo(buffer): uptime, RAM and free RAM, process count.
+pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
+    let uptime = crate::platform::get().monotonic_nanoseconds() / 1_000_000_000;
+    let processes = crate::process::with_table(|table| table.processes.len());
+    let info = abi::sysinfo::Sysinfo {
+        uptime: uptime as u32,
+        total_ram: (crate::memory::total_frames() * 4096) as u32,
+        free_ram: (crate::memory::free_frames() * 4096) as u32,
+        processes: processes as u16,
+    };
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &info.to_bytes()))?;
     Ok(0)
 }

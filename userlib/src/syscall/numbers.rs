@@ -55,6 +55,8 @@ impl Sysnum {
     pub const WAIT4: Sysnum = Sysnum(114);
     /// `uname`.
     pub const UNAME: Sysnum = Sysnum(122);
+    /// `sysinfo`.
+    pub const SYSINFO: Sysnum = Sysnum(116);
     /// `mprotect`.
     pub const MPROTECT: Sysnum = Sysnum(125);
     /// `writev`.

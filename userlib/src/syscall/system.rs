@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `uname`: what the kernel says it is.
+//! `uname` and `sysinfo`: what the kernel says it is and has.
 
 use super::{Sysnum, decode_unit, raw};
 use crate::Errno;
@@ -50,6 +50,14 @@ pub fn uname() -> Result<Utsname, Errno> {
     // SAFETY: the kernel writes one struct new_utsname into our local.
     decode_unit(unsafe { raw::syscall1(Sysnum::UNAME, &raw mut name as usize) })?;
     Ok(name)
+}
+
+/// Free RAM in bytes, from `sysinfo`.
+pub fn free_memory() -> Result<u32, Errno> {
+    let mut info = [0u8; abi::sysinfo::SYSINFO_SIZE];
+    // SAFETY: the kernel writes one 64-byte struct sysinfo into our local.
+    decode_unit(unsafe { raw::syscall1(Sysnum::SYSINFO, info.as_mut_ptr() as usize) })?;
+    Ok(abi::sysinfo::Sysinfo::free_ram_of(&info))
 }
 
 #[cfg(test)]
