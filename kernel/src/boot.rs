@@ -64,8 +64,10 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
         fatal::stop(ExitStatus::Success);
     }
     let init = command_line.init.unwrap_or("/init");
-    let arguments: alloc::vec::Vec<&str> =
-        command_line.init_arguments.map(|text| text.split_ascii_whitespace().collect()).unwrap_or_default();
+    let arguments: alloc::vec::Vec<&str> = command_line
+        .init_arguments
+        .map(|text| text.split_ascii_whitespace().collect())
+        .unwrap_or_default();
     println!("starting {init}");
     crate::process::start_init(init, &arguments)
 }

@@ -29,7 +29,11 @@ impl<'a> CommandLine<'a> {
             Some((options, rest)) => (options, Some(rest.trim())),
             None => (text.strip_suffix(" --").unwrap_or(text), None),
         };
-        let mut line = CommandLine { text, init_arguments, ..CommandLine::default() };
+        let mut line = CommandLine {
+            text,
+            init_arguments,
+            ..CommandLine::default()
+        };
         for token in options.split_ascii_whitespace() {
             match token.split_once('=') {
                 None if token == "semihosting" => line.semihosting = true,

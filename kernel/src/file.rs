@@ -56,7 +56,11 @@ pub type FileRef = Arc<Mutex<OpenFile>>;
 
 /// Opens a new description of `kind`.
 pub fn open(kind: FileKind, flags: u32) -> FileRef {
-    Arc::new(Mutex::new(OpenFile { kind, offset: 0, flags }))
+    Arc::new(Mutex::new(OpenFile {
+        kind,
+        offset: 0,
+        flags,
+    }))
 }
 
 impl Drop for OpenFile {
@@ -95,5 +99,8 @@ static CONSOLE_PENDING: Mutex<Option<u8>> = Mutex::new(None);
 
 /// Takes a waiting console byte, if any.
 pub fn take_console_byte() -> Option<u8> {
-    CONSOLE_PENDING.lock().take().or_else(crate::console::read_byte)
+    CONSOLE_PENDING
+        .lock()
+        .take()
+        .or_else(crate::console::read_byte)
 }

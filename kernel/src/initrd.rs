@@ -17,7 +17,10 @@ static RAMDISK: Once<Ramdisk<'static>> = Once::new();
 /// Parses the ramdisk at `range` (in the linear map) and keeps it.
 pub fn load(range: PhysRange) {
     let Some(bytes) = frame_access::physical_slice(range) else {
-        println!("initrd: {}..{} is outside the kernel's linear map; ignored", range.start, range.end);
+        println!(
+            "initrd: {}..{} is outside the kernel's linear map; ignored",
+            range.start, range.end
+        );
         return;
     };
     match Ramdisk::parse(bytes) {

@@ -26,7 +26,10 @@ static LINEAR_MAP: Once<LinearMap> = Once::new();
 /// Takes over the boot frame allocator and the linear map's description.
 pub fn init(frames: FrameAllocator, linear_map: LinearMap) {
     LINEAR_MAP.call_once(|| linear_map);
-    *MEMORY.lock() = Some(Memory { frames, extra_owners: BTreeMap::new() });
+    *MEMORY.lock() = Some(Memory {
+        frames,
+        extra_owners: BTreeMap::new(),
+    });
 }
 
 fn with_memory<R>(action: impl FnOnce(&mut Memory) -> R) -> R {
@@ -40,7 +43,12 @@ pub fn allocate() -> Option<PhysAddr> {
 
 /// `count` physically contiguous frames aligned to `align` frames.
 pub fn allocate_contiguous(count: usize, align: usize) -> Option<PhysAddr> {
-    with_memory(|memory| memory.frames.allocate_contiguous(count, align).map(PhysFrame::start))
+    with_memory(|memory| {
+        memory
+            .frames
+            .allocate_contiguous(count, align)
+            .map(PhysFrame::start)
+    })
 }
 
 /// Adds an owner to `frame` (a copy-on-write share).

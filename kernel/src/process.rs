@@ -79,12 +79,16 @@ impl ProcessTable {
     /// The running process.
     pub fn current(&mut self) -> &mut Process {
         let pid = self.current;
-        self.processes.get_mut(&pid).expect("the current process exists")
+        self.processes
+            .get_mut(&pid)
+            .expect("the current process exists")
     }
 
     /// The process whose saved sp a switch away from `pid` records.
     pub fn current_saved_sp_slot(&mut self, pid: Pid) -> &mut Process {
-        self.processes.get_mut(&pid).expect("switching away from a live process")
+        self.processes
+            .get_mut(&pid)
+            .expect("switching away from a live process")
     }
 
     /// A fresh pid.
@@ -109,7 +113,12 @@ impl ProcessTable {
 
 /// Runs `action` on the process table.
 pub fn with_table<R>(action: impl FnOnce(&mut ProcessTable) -> R) -> R {
-    action(TABLE.lock().as_mut().expect("the process table exists once init starts"))
+    action(
+        TABLE
+            .lock()
+            .as_mut()
+            .expect("the process table exists once init starts"),
+    )
 }
 
 /// Runs `action` on the running process.
@@ -121,7 +130,11 @@ pub fn with_current<R>(action: impl FnOnce(&mut Process) -> R) -> R {
 /// never returns. The console is its fd 0, 1 and 2.
 pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     let mut argv = alloc::vec![alloc::vec::Vec::from(path.as_bytes())];
-    argv.extend(arguments.iter().map(|argument| alloc::vec::Vec::from(argument.as_bytes())));
+    argv.extend(
+        arguments
+            .iter()
+            .map(|argument| alloc::vec::Vec::from(argument.as_bytes())),
+    );
     let environment = [b"HOME=/".to_vec(), b"TERM=linux".to_vec()];
     let program = match exec::load(path, &argv, &environment) {
         Ok(program) => program,
@@ -138,7 +151,9 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     let mut files = FdTable::new();
     let console = crate::file::open(crate::file::FileKind::Console, abi::fcntl::O_RDWR);
     for _ in 0..3 {
-        files.install(console.clone(), false).expect("an empty table has room");
+        files
+            .install(console.clone(), false)
+            .expect("an empty table has room");
     }
     let init = Process {
         pid: INIT,
@@ -154,7 +169,11 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);
-    *TABLE.lock() =
-        Some(ProcessTable { processes, run_queue: VecDeque::new(), current: INIT, next_pid: 2 });
+    *TABLE.lock() = Some(ProcessTable {
+        processes,
+        run_queue: VecDeque::new(),
+        current: INIT,
+        next_pid: 2,
+    });
     crate::sched::start(INIT)
 }

@@ -22,7 +22,12 @@ pub fn schedule() {
         let current_runnable = table.current().state == ThreadState::Runnable;
         let next = loop {
             match table.run_queue.pop_front() {
-                Some(pid) if table.processes.get(&pid).is_some_and(|p| p.state == ThreadState::Runnable) => {
+                Some(pid)
+                    if table
+                        .processes
+                        .get(&pid)
+                        .is_some_and(|p| p.state == ThreadState::Runnable) =>
+                {
                     break Some(pid);
                 }
                 Some(_) => continue,
@@ -33,9 +38,10 @@ pub fn schedule() {
             if current_runnable {
                 return;
             }
-            let console_waiters = table.processes.values().any(|process| {
-                process.state == ThreadState::Blocked(Event::ConsoleInput)
-            });
+            let console_waiters = table
+                .processes
+                .values()
+                .any(|process| process.state == ThreadState::Blocked(Event::ConsoleInput));
             drop(guard);
             if !console_waiters {
                 crate::println!("kernel: every process is blocked and nothing can wake them");
@@ -81,7 +87,8 @@ pub fn wake(event: Event) {
 
 /// Events to wake at the next scheduling point, for code that runs while
 /// the process table is locked (dropping a pipe end inside `close`).
-static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> = spin::Mutex::new(alloc::vec::Vec::new());
+static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> =
+    spin::Mutex::new(alloc::vec::Vec::new());
 
 /// Wakes `event` at the next scheduling point.
 pub fn wake_later(event: Event) {

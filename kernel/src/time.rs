@@ -33,7 +33,11 @@ pub fn ticks_to_nanoseconds(ticks: u64, frequency_hz: u32) -> u64 {
 
 /// The clocks clock_gettime knows (0 to 7, as Linux numbers them).
 fn check_clock(clock: u32) -> Result<(), Errno> {
-    if clock <= abi::clock::CLOCK_BOOTTIME { Ok(()) } else { Err(Errno::EINVAL) }
+    if clock <= abi::clock::CLOCK_BOOTTIME {
+        Ok(())
+    } else {
+        Err(Errno::EINVAL)
+    }
 }
 
 /// clock_gettime(clock, timespec).
@@ -49,7 +53,9 @@ pub fn nanosleep(request: u32, _remainder: u32) -> Result<u32, Errno> {
     let mut bytes = [0u8; 8];
     with_current(|process| uaccess::copy_from_user(&mut process.memory, request, &mut bytes))?;
     let duration = Timespec::from_bytes(&bytes).to_nanoseconds()?;
-    let deadline = platform::get().monotonic_nanoseconds().saturating_add(duration);
+    let deadline = platform::get()
+        .monotonic_nanoseconds()
+        .saturating_add(duration);
     while platform::get().monotonic_nanoseconds() < deadline {
         sched::yield_now();
     }
@@ -64,7 +70,10 @@ mod tests {
     fn ticks_convert_exactly_and_without_overflow() {
         assert_eq!(ticks_to_nanoseconds(62_500_000, 62_500_000), 1_000_000_000);
         assert_eq!(ticks_to_nanoseconds(1, 24_000_000), 41);
-        assert_eq!(ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000), u64::MAX / 2);
+        assert_eq!(
+            ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000),
+            u64::MAX / 2
+        );
         assert_eq!(ticks_to_nanoseconds(5, 0), 0);
     }
 }

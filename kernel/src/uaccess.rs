@@ -32,31 +32,51 @@ fn for_each_page(
         let current = address + done;
         let in_page = (PAGE - current % PAGE).min(length - done);
         let frame = memory.resolve(current, access).map_err(|_| Errno::EFAULT)?;
-        action(frame, (current % PAGE) as usize, done as usize..(done + in_page) as usize);
+        action(
+            frame,
+            (current % PAGE) as usize,
+            done as usize..(done + in_page) as usize,
+        );
         done += in_page;
     }
     Ok(())
 }
 
 /// Copies `buffer.len()` bytes from the process's `address`.
-pub fn copy_from_user(memory: &mut ProcessMemory, address: u32, buffer: &mut [u8]) -> Result<(), Errno> {
+pub fn copy_from_user(
+    memory: &mut ProcessMemory,
+    address: u32,
+    buffer: &mut [u8],
+) -> Result<(), Errno> {
     let length = buffer.len();
-    for_each_page(memory, address, length, Access::Read, |frame, offset, range| {
-        let count = range.len();
-        frame_access::with_frame(frame, |bytes| {
-            buffer[range].copy_from_slice(&bytes[offset..offset + count]);
-        });
-    })
+    for_each_page(
+        memory,
+        address,
+        length,
+        Access::Read,
+        |frame, offset, range| {
+            let count = range.len();
+            frame_access::with_frame(frame, |bytes| {
+                buffer[range].copy_from_slice(&bytes[offset..offset + count]);
+            });
+        },
+    )
 }
 
 /// Copies `data` to the process's `address`.
 pub fn copy_to_user(memory: &mut ProcessMemory, address: u32, data: &[u8]) -> Result<(), Errno> {
-    for_each_page(memory, address, data.len(), Access::Write, |frame, offset, range| {
-        let count = range.len();
-        frame_access::with_frame_mut(frame, |bytes| {
-            bytes[offset..offset + count].copy_from_slice(&data[range]);
-        });
-    })
+    for_each_page(
+        memory,
+        address,
+        data.len(),
+        Access::Write,
+        |frame, offset, range| {
+            let count = range.len();
+            frame_access::with_frame_mut(frame, |bytes| {
+                bytes[offset..offset + count].copy_from_slice(&data[range]);
+            });
+        },
+    )
 }
 
 /// Reads a 32-bit word from the process.
@@ -88,7 +108,11 @@ pub fn read_c_string(
         copy_from_user(memory, current, chunk)?;
         if let Some(end) = chunk.iter().position(|&byte| byte == 0) {
             text.extend_from_slice(&chunk[..end]);
-            return if text.len() > limit { Err(too_long) } else { Ok(text) };
+            return if text.len() > limit {
+                Err(too_long)
+            } else {
+                Ok(text)
+            };
         }
         text.extend_from_slice(chunk);
         if text.len() > limit {
@@ -100,7 +124,11 @@ pub fn read_c_string(
 
 /// Reads a NULL-terminated array of pointers (argv, envp) of at most
 /// `limit` entries; a NULL array pointer is an empty array.
-pub fn read_pointer_array(memory: &mut ProcessMemory, address: u32, limit: usize) -> Result<Vec<u32>, Errno> {
+pub fn read_pointer_array(
+    memory: &mut ProcessMemory,
+    address: u32,
+    limit: usize,
+) -> Result<Vec<u32>, Errno> {
     let mut pointers = Vec::new();
     if address == 0 {
         return Ok(pointers);

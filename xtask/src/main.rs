@@ -94,9 +94,14 @@ struct RunArgs {
     /// The board to boot (am572x has no QEMU model; use qemu-virt).
     #[arg(long, value_enum, default_value_t = Board::Imx6q)]
     board: Board,
-    /// Ramdisk (cpio archive) for QEMU's -initrd.
-    #[arg(long, value_name = "FILE")]
+    /// Ramdisk (cpio archive) for QEMU's -initrd. Default: the demo
+    /// ramdisk of tests/programs (its /init runs every process scenario;
+    /// choose some with `--append "-- fork-exec cow"`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_initrd")]
     initrd: Option<PathBuf>,
+    /// Boot without a ramdisk: banner and self-checks only.
+    #[arg(long)]
+    no_initrd: bool,
     /// Kernel command line, added after the leading `semihosting`.
     #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
     append: Option<String>,
@@ -192,12 +197,13 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let initrd = match &args.initrd {
-        Some(path) => Some(initrd_argument(path)?),
-        None => None,
-    };
     setup::ensure_rust_target(root)?;
     setup::ensure_qemu()?;
+    let initrd = match &args.initrd {
+        Some(path) => Some(initrd_argument(path)?),
+        None if args.no_initrd => None,
+        None => Some(test::test_programs_ramdisk(root)?),
+    };
     let built = build::build_board(root, board)?;
     if let Some(expected) = qemu::raw_kernel_address(board)
         && built.load_address != expected

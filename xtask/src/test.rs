@@ -176,7 +176,9 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
     if files.is_empty() {
         println!("no QEMU test matched");
     }
-    let wants_programs = files.iter().any(|file| file.spec.as_ref().is_ok_and(|spec| spec.test_programs));
+    let wants_programs = files
+        .iter()
+        .any(|file| file.spec.as_ref().is_ok_and(|spec| spec.test_programs));
     let programs = if wants_programs {
         match test_programs_ramdisk(root) {
             Ok(path) => Some(path),
@@ -228,7 +230,7 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
 
 /// Builds the test programs and packs them into the ramdisk that test
 /// files with `initrd: test-programs` boot with.
-fn test_programs_ramdisk(root: &Path) -> Result<String> {
+pub fn test_programs_ramdisk(root: &Path) -> Result<String> {
     println!("== building the test programs");
     let staged = crate::programs::stage_test_root(root)?;
     let archive = root.join("target/kml/test-programs.cpio");

@@ -48,11 +48,19 @@ mod tests {
 
     #[test]
     fn fields_sit_where_linux_puts_them() {
-        let info = Sysinfo { uptime: 7, total_ram: 0x1000, free_ram: 0x800, processes: 3 };
+        let info = Sysinfo {
+            uptime: 7,
+            total_ram: 0x1000,
+            free_ram: 0x800,
+            processes: 3,
+        };
         let bytes = info.to_bytes();
         assert_eq!(bytes[0], 7);
         assert_eq!(Sysinfo::free_ram_of(&bytes), 0x800);
         assert_eq!(u16::from_le_bytes([bytes[40], bytes[41]]), 3);
-        assert_eq!(u32::from_le_bytes([bytes[52], bytes[53], bytes[54], bytes[55]]), 1);
+        assert_eq!(
+            u32::from_le_bytes([bytes[52], bytes[53], bytes[54], bytes[55]]),
+            1
+        );
     }
 }

@@ -68,13 +68,20 @@ impl A9GlobalTimer {
     /// `base` must be the mapped global timer block, for 'static, with no
     /// other handle reprogramming it.
     pub const unsafe fn new(base: usize, frequency_hz: u32) -> Self {
-        // SAFETY: forwarded from the caller.
-        Self { registers: unsafe { Mmio::new(base) }, frequency_hz }
+        // SAFETY: the caller's promise is `Mmio::new`'s: a mapped block of
+        // this layout for 'static.
+        let registers = unsafe { Mmio::new(base) };
+        Self {
+            registers,
+            frequency_hz,
+        }
     }
 
     /// Starts the counter (prescaler 0, no comparator, no interrupt).
     pub fn start(&self) {
-        self.registers.control.write(CONTROL::TIMER_ENABLE::SET + CONTROL::PRESCALER.val(0));
+        self.registers
+            .control
+            .write(CONTROL::TIMER_ENABLE::SET + CONTROL::PRESCALER.val(0));
     }
 
     /// The 64-bit count.

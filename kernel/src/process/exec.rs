@@ -40,17 +40,27 @@ pub struct LoadedProgram {
 
 /// The absolute form of `path` seen from `working_directory`.
 pub fn absolute_path(working_directory: &str, path: &str) -> String {
-    if path.starts_with('/') { String::from(path) } else { format!("{working_directory}/{path}") }
+    if path.starts_with('/') {
+        String::from(path)
+    } else {
+        format!("{working_directory}/{path}")
+    }
 }
 
 /// Loads the program at `path` with its arguments and environment.
-pub fn load(path: &str, arguments: &[Vec<u8>], environment: &[Vec<u8>]) -> Result<LoadedProgram, Errno> {
+pub fn load(
+    path: &str,
+    arguments: &[Vec<u8>],
+    environment: &[Vec<u8>],
+) -> Result<LoadedProgram, Errno> {
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
-    let entry = ramdisk.resolve(path, Follow::All).map_err(|error| match error {
-        LookupError::NotFound => Errno::ENOENT,
-        LookupError::NotADirectory => Errno::ENOTDIR,
-        LookupError::TooManySymlinks => Errno::ELOOP,
-    })?;
+    let entry = ramdisk
+        .resolve(path, Follow::All)
+        .map_err(|error| match error {
+            LookupError::NotFound => Errno::ENOENT,
+            LookupError::NotADirectory => Errno::ENOTDIR,
+            LookupError::TooManySymlinks => Errno::ELOOP,
+        })?;
     if entry.is_directory() {
         return Err(Errno::EACCES);
     }

@@ -50,7 +50,11 @@ pub fn exit_current(status: u32) -> ! {
         pid
     });
     if pid == INIT {
-        let code = if wait::exited(status) { wait::exit_code(status) } else { 128 + wait::terminating_signal(status) };
+        let code = if wait::exited(status) {
+            wait::exit_code(status)
+        } else {
+            128 + wait::terminating_signal(status)
+        };
         println!("init exited with status {code}");
         fatal::stop(ExitStatus::InitExited(code as u8));
     }
@@ -81,7 +85,11 @@ pub fn wait(selector: i32, options: u32) -> Result<Option<(Pid, u32)>, Errno> {
                     return Ok(Some(Some((pid, status))));
                 }
             }
-            Ok(if options & wait::WNOHANG != 0 { Some(None) } else { None })
+            Ok(if options & wait::WNOHANG != 0 {
+                Some(None)
+            } else {
+                None
+            })
         })?;
         match outcome {
             Some(result) => return Ok(result),

@@ -32,12 +32,22 @@ pub fn handle_user_fault(frame: &mut dyn UserFrame, fault: UserFault) {
         Access::Write => "write",
         Access::Execute => "execute",
     };
-    kill_current(frame, signal_number, Some(fault.address), &format_args!("{access}: {cause}"));
+    kill_current(
+        frame,
+        signal_number,
+        Some(fault.address),
+        &format_args!("{access}: {cause}"),
+    );
 }
 
 /// Handles an undefined instruction in the running process: SIGILL.
 pub fn handle_undefined_instruction(frame: &mut dyn UserFrame) {
-    kill_current(frame, signal::SIGILL, None, &format_args!("undefined instruction"));
+    kill_current(
+        frame,
+        signal::SIGILL,
+        None,
+        &format_args!("undefined instruction"),
+    );
 }
 
 /// Reports and ends the running process as killed by `signal_number`.

@@ -58,13 +58,20 @@ fn page_of(address: u32) -> VirtAddr {
 }
 
 fn page_access(permissions: Permissions) -> PageAccess {
-    PageAccess { writable: permissions.write, executable: permissions.execute }
+    PageAccess {
+        writable: permissions.write,
+        executable: permissions.execute,
+    }
 }
 
 impl ProcessMemory {
     /// Empty memory over `space`, whose segments come from `image`.
     pub fn new(space: Box<dyn AddressSpace>, image: &'static [u8]) -> ProcessMemory {
-        ProcessMemory { space, areas: Areas::new(), image }
+        ProcessMemory {
+            space,
+            areas: Areas::new(),
+            image,
+        }
     }
 
     /// The frame backing `address` for `access`, filling or copying the
@@ -77,7 +84,9 @@ impl ProcessMemory {
         match self.areas.classify_fault(VirtAddr(address), access) {
             FaultClass::Fill { permissions, fill } => self.fill(page, permissions, fill),
             FaultClass::StackGrowth => {
-                self.areas.grow_stack(page).map_err(|_| Unresolved::Forbidden)?;
+                self.areas
+                    .grow_stack(page)
+                    .map_err(|_| Unresolved::Forbidden)?;
                 self.resolve(address, access)
             }
             FaultClass::Forbidden => Err(Unresolved::Forbidden),
@@ -110,7 +119,12 @@ impl ProcessMemory {
     }
 
     /// Gives the process its own writable copy of a shared page.
-    fn break_share(&mut self, page: VirtAddr, frame: PhysAddr, access: PageAccess) -> Result<PhysAddr, Unresolved> {
+    fn break_share(
+        &mut self,
+        page: VirtAddr,
+        frame: PhysAddr,
+        access: PageAccess,
+    ) -> Result<PhysAddr, Unresolved> {
         if !memory::is_shared(frame) {
             // The other sharers are gone: the page is ours alone.
             self.space.protect(page, access);
@@ -127,11 +141,23 @@ impl ProcessMemory {
     }
 
     /// Fills a page on first touch.
-    fn fill(&mut self, page: VirtAddr, permissions: Permissions, fill: Fill) -> Result<PhysAddr, Unresolved> {
+    fn fill(
+        &mut self,
+        page: VirtAddr,
+        permissions: Permissions,
+        fill: Fill,
+    ) -> Result<PhysAddr, Unresolved> {
         let frame = memory::allocate().ok_or(Unresolved::OutOfMemory)?;
         frame_access::zero(frame);
-        if let Fill::FromImage { file_offset, page_offset, bytes } = fill {
-            let source = self.image.get(file_offset as usize..(file_offset + bytes) as usize);
+        if let Fill::FromImage {
+            file_offset,
+            page_offset,
+            bytes,
+        } = fill
+        {
+            let source = self
+                .image
+                .get(file_offset as usize..(file_offset + bytes) as usize);
             if let Some(source) = source {
                 frame_access::with_frame_mut(frame, |target| {
                     let start = page_offset as usize;
@@ -143,7 +169,12 @@ impl ProcessMemory {
         Ok(frame)
     }
 
-    fn map_frame(&mut self, page: VirtAddr, frame: PhysAddr, access: PageAccess) -> Result<(), Unresolved> {
+    fn map_frame(
+        &mut self,
+        page: VirtAddr,
+        frame: PhysAddr,
+        access: PageAccess,
+    ) -> Result<(), Unresolved> {
         self.space.map(page, frame, access).map_err(|failure| {
             memory::release(frame);
             match failure {
@@ -162,9 +193,15 @@ impl ProcessMemory {
                 execute: segment.executable,
             };
             let start = segment.start.as_u32();
-            let end = start.checked_add(segment.memory_size).ok_or(Errno::ENOEXEC)?;
-            let kind = AreaKind::Segment { file_offset: segment.file_offset, file_size: segment.file_size };
-            self.areas.insert(Area::new(VirtAddr(start), VirtAddr(end), permissions, kind))?;
+            let end = start
+                .checked_add(segment.memory_size)
+                .ok_or(Errno::ENOEXEC)?;
+            let kind = AreaKind::Segment {
+                file_offset: segment.file_offset,
+                file_size: segment.file_size,
+            };
+            self.areas
+                .insert(Area::new(VirtAddr(start), VirtAddr(end), permissions, kind))?;
         }
         self.areas.set_heap_start(plan.program_break)
     }
@@ -179,7 +216,9 @@ impl ProcessMemory {
     /// page's permissions: relocations of read-only data happen before the
     /// program runs.
     pub fn relocate(&mut self, address: u32, bias: u32) -> Result<(), Errno> {
-        let frame = self.resolve(address, Access::Read).map_err(|_| Errno::ENOEXEC)?;
+        let frame = self
+            .resolve(address, Access::Read)
+            .map_err(|_| Errno::ENOEXEC)?;
         let offset = (address % PAGE_SIZE) as usize;
         if offset > PAGE_SIZE as usize - 4 {
             return Err(Errno::ENOEXEC);
@@ -195,14 +234,21 @@ impl ProcessMemory {
     /// shared, writable ones read-only on both sides until written.
     pub fn fork_into(&mut self, mut space: Box<dyn AddressSpace>) -> Result<ProcessMemory, Errno> {
         for (page, frame, access) in self.space.mappings() {
-            let shared = PageAccess { writable: false, ..access };
+            let shared = PageAccess {
+                writable: false,
+                ..access
+            };
             if access.writable {
                 self.space.protect(page, shared);
             }
             space.map(page, frame, shared).map_err(|_| Errno::ENOMEM)?;
             memory::share(frame);
         }
-        Ok(ProcessMemory { space, areas: self.areas.clone(), image: self.image })
+        Ok(ProcessMemory {
+            space,
+            areas: self.areas.clone(),
+            image: self.image,
+        })
     }
 
     /// Unmaps and releases every page (the tables go when `space` drops).

@@ -36,7 +36,9 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         let attempt = read_some(&file, &mut chunk)?;
         match attempt {
             Some(length) => {
-                with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &chunk[..length]))?;
+                with_current(|process| {
+                    uaccess::copy_to_user(&mut process.memory, buffer, &chunk[..length])
+                })?;
                 return Ok(length as u32);
             }
             None => {
@@ -68,7 +70,11 @@ fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
                 if buffer.writers_gone() {
                     return Ok(Some(0));
                 }
-                return if open.flags & fcntl::O_NONBLOCK != 0 { Err(Errno::EAGAIN) } else { Ok(None) };
+                return if open.flags & fcntl::O_NONBLOCK != 0 {
+                    Err(Errno::EAGAIN)
+                } else {
+                    Ok(None)
+                };
             }
             let length = buffer.read(chunk);
             drop(buffer);
@@ -114,14 +120,26 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
     while written < count {
         let length = chunk.len().min(count - written);
         let source = buffer.checked_add(written as u32).ok_or(Errno::EFAULT)?;
-        let copied = with_current(|process| uaccess::copy_from_user(&mut process.memory, source, &mut chunk[..length]));
+        let copied = with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory, source, &mut chunk[..length])
+        });
         if let Err(error) = copied {
-            return if written > 0 { Ok(written as u32) } else { Err(error) };
+            return if written > 0 {
+                Ok(written as u32)
+            } else {
+                Err(error)
+            };
         }
         match write_some(&file, &chunk[..length]) {
             Ok(Some(done)) => written += done,
             Ok(None) => sched::block_on(wait_event(&file)),
-            Err(error) => return if written > 0 { Ok(written as u32) } else { Err(error) },
+            Err(error) => {
+                return if written > 0 {
+                    Ok(written as u32)
+                } else {
+                    Err(error)
+                };
+            }
         }
     }
     Ok(written as u32)
@@ -143,7 +161,11 @@ fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
                 return Err(Errno::EPIPE);
             }
             if buffer.is_full() {
-                return if open.flags & fcntl::O_NONBLOCK != 0 { Err(Errno::EAGAIN) } else { Ok(None) };
+                return if open.flags & fcntl::O_NONBLOCK != 0 {
+                    Err(Errno::EAGAIN)
+                } else {
+                    Ok(None)
+                };
             }
             let length = buffer.write(data);
             drop(buffer);
@@ -191,7 +213,9 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     }
     let absolute = crate::process::exec::absolute_path(&working_directory, path);
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
-    let entry = ramdisk.resolve(&absolute, crate::ramdisk::Follow::All).map_err(|_| Errno::ENOENT)?;
+    let entry = ramdisk
+        .resolve(&absolute, crate::ramdisk::Follow::All)
+        .map_err(|_| Errno::ENOENT)?;
     let kind = if entry.is_directory() {
         FileKind::Directory(String::from(entry.path))
     } else if flags & fcntl::O_DIRECTORY != 0 {
@@ -250,14 +274,21 @@ fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
     match &open.kind {
         FileKind::Console => {
             // /dev/console is character device 5:1.
-            Stat64 { st_rdev: 0x0501, st_blksize: 1024, ..Stat64::new(1, S_IFCHR | 0o620, 0) }
+            Stat64 {
+                st_rdev: 0x0501,
+                st_blksize: 1024,
+                ..Stat64::new(1, S_IFCHR | 0o620, 0)
+            }
         }
         FileKind::Ramdisk(entry) => Stat64 {
             st_nlink: entry.nlink,
             st_mtime: entry.mtime,
             ..Stat64::new(u64::from(entry.inode), entry.mode, entry.data.len() as i64)
         },
-        FileKind::Directory(_) => Stat64 { st_nlink: 2, ..Stat64::new(2, S_IFDIR | 0o755, 0) },
+        FileKind::Directory(_) => Stat64 {
+            st_nlink: 2,
+            ..Stat64::new(2, S_IFDIR | 0o755, 0)
+        },
         FileKind::PipeReader(_) | FileKind::PipeWriter(_) => Stat64::new(3, S_IFIFO | 0o600, 0),
     }
 }
@@ -304,7 +335,9 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
     if flags & !(fcntl::O_CLOEXEC | fcntl::O_NONBLOCK) != 0 {
         return Err(Errno::EINVAL);
     }
-    let shared = Arc::new(SharedPipe { pipe: Mutex::new(Pipe::new()) });
+    let shared = Arc::new(SharedPipe {
+        pipe: Mutex::new(Pipe::new()),
+    });
     let status = flags & fcntl::O_NONBLOCK;
     let reader = file::open(FileKind::PipeReader(shared.clone()), status);
     let writer = file::open(FileKind::PipeWriter(shared), status);
@@ -337,12 +370,22 @@ pub fn dup(fd: u32) -> Result<u32, Errno> {
 
 /// dup2(old, new).
 pub fn dup2(old: u32, new: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.dup2(Fd(old), Fd(new)).map(|duplicated| duplicated.fd.0))
+    with_current(|process| {
+        process
+            .files
+            .dup2(Fd(old), Fd(new))
+            .map(|duplicated| duplicated.fd.0)
+    })
 }
 
 /// dup3(old, new, flags).
 pub fn dup3(old: u32, new: u32, flags: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.dup3(Fd(old), Fd(new), flags).map(|duplicated| duplicated.fd.0))
+    with_current(|process| {
+        process
+            .files
+            .dup3(Fd(old), Fd(new), flags)
+            .map(|duplicated| duplicated.fd.0)
+    })
 }
 
 /// ioctl(fd, request, argument): TCGETS and TIOCGWINSZ on the console.
@@ -386,11 +429,17 @@ pub fn chdir(path: u32) -> Result<u32, Errno> {
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
         let absolute = crate::process::exec::absolute_path(&process.working_directory, path);
         let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
-        let entry = ramdisk.resolve(&absolute, crate::ramdisk::Follow::All).map_err(|_| Errno::ENOENT)?;
+        let entry = ramdisk
+            .resolve(&absolute, crate::ramdisk::Follow::All)
+            .map_err(|_| Errno::ENOENT)?;
         if !entry.is_directory() {
             return Err(Errno::ENOTDIR);
         }
-        process.working_directory = if entry.path.is_empty() { String::new() } else { alloc::format!("/{}", entry.path) };
+        process.working_directory = if entry.path.is_empty() {
+            String::new()
+        } else {
+            alloc::format!("/{}", entry.path)
+        };
         Ok(0)
     })
 }

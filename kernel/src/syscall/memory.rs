@@ -36,7 +36,14 @@ fn permissions(protection: u32) -> Permissions {
 
 /// mmap2(address, length, protection, flags, fd, page offset): private
 /// anonymous mappings only for now.
-pub fn mmap2(address: u32, length: u32, protection: u32, flags: u32, fd: u32, _offset: u32) -> Result<u32, Errno> {
+pub fn mmap2(
+    address: u32,
+    length: u32,
+    protection: u32,
+    flags: u32,
+    fd: u32,
+    _offset: u32,
+) -> Result<u32, Errno> {
     if flags & mman::MAP_ANONYMOUS == 0 {
         // File mappings come with issue 8.
         let _ = fd;
@@ -56,7 +63,12 @@ pub fn mmap2(address: u32, length: u32, protection: u32, flags: u32, fd: u32, _o
                 }
             }
         }
-        let start = memory.areas.mmap_anonymous(length, permissions(protection), VirtAddr(address), fixed)?;
+        let start = memory.areas.mmap_anonymous(
+            length,
+            permissions(protection),
+            VirtAddr(address),
+            fixed,
+        )?;
         Ok(start.as_u32())
     })
 }
@@ -84,7 +96,13 @@ pub fn mprotect(address: u32, length: u32, protection: u32) -> Result<u32, Errno
             if let Some((frame, _)) = memory.space.lookup(VirtAddr(page)) {
                 // A shared page stays read-only; the first write copies it.
                 let writable = wanted.write && !crate::memory::is_shared(frame);
-                memory.space.protect(VirtAddr(page), PageAccess { writable, executable: wanted.execute });
+                memory.space.protect(
+                    VirtAddr(page),
+                    PageAccess {
+                        writable,
+                        executable: wanted.execute,
+                    },
+                );
             }
             page += PAGE_SIZE;
         }

@@ -58,13 +58,20 @@ fn load(path: u32, argv: u32, envp: u32) -> Result<exec::LoadedProgram, Errno> {
         let arguments = read_strings(memory, argv)?;
         let environment = read_strings(memory, envp)?;
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
-        Ok::<_, Errno>((exec::absolute_path(&process.working_directory, path), arguments, environment))
+        Ok::<_, Errno>((
+            exec::absolute_path(&process.working_directory, path),
+            arguments,
+            environment,
+        ))
     })?;
     exec::load(&path, &arguments, &environment)
 }
 
 /// A NULL-terminated array of strings from the process.
-fn read_strings(memory: &mut crate::process::memory::ProcessMemory, array: u32) -> Result<Vec<Vec<u8>>, Errno> {
+fn read_strings(
+    memory: &mut crate::process::memory::ProcessMemory,
+    array: u32,
+) -> Result<Vec<Vec<u8>>, Errno> {
     let pointers = uaccess::read_pointer_array(memory, array, ARGUMENTS_MAX)?;
     pointers
         .into_iter()

@@ -31,7 +31,12 @@ pub enum MapFailure {
 pub trait AddressSpace: Send {
     /// Maps `page` to `frame`. Executable pages get the instruction-cache
     /// maintenance that code written through the kernel's alias needs.
-    fn map(&mut self, page: VirtAddr, frame: PhysAddr, access: PageAccess) -> Result<(), MapFailure>;
+    fn map(
+        &mut self,
+        page: VirtAddr,
+        frame: PhysAddr,
+        access: PageAccess,
+    ) -> Result<(), MapFailure>;
     /// Removes the mapping of `page`, returning its frame.
     fn unmap(&mut self, page: VirtAddr) -> Option<PhysAddr>;
     /// The frame and access of `page`, if mapped.

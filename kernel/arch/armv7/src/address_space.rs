@@ -98,13 +98,16 @@ pub struct Armv7AddressSpace {
 
 impl Armv7AddressSpace {
     /// An empty address space, or `None` when frames or ASIDs run out.
-    pub fn new() -> Option<Box<dyn AddressSpace>> {
+    pub fn create() -> Option<Box<dyn AddressSpace>> {
         let asid = allocate_asid()?;
         let Some(table) = UserPageTable::new(&mut FrameTables) else {
             free_asid(asid);
             return None;
         };
-        Some(Box::new(Armv7AddressSpace { table: Some(table), asid }))
+        Some(Box::new(Armv7AddressSpace {
+            table: Some(table),
+            asid,
+        }))
     }
 
     fn table(&self) -> &UserPageTable {
@@ -137,7 +140,11 @@ impl Armv7AddressSpace {
 fn attributes(access: PageAccess) -> Attributes {
     Attributes {
         memory: MemoryType::NormalCached,
-        access: if access.writable { Access::UserReadWrite } else { Access::UserReadOnly },
+        access: if access.writable {
+            Access::UserReadWrite
+        } else {
+            Access::UserReadOnly
+        },
         executable: access.executable,
         global: false,
     }
@@ -145,7 +152,10 @@ fn attributes(access: PageAccess) -> Attributes {
 
 fn page_access(attributes: Attributes) -> PageAccess {
     PageAccess {
-        writable: matches!(attributes.access, Access::UserReadWrite | Access::KernelReadWrite),
+        writable: matches!(
+            attributes.access,
+            Access::UserReadWrite | Access::KernelReadWrite
+        ),
         executable: attributes.executable,
     }
 }
@@ -160,7 +170,9 @@ fn synchronize_instruction_cache(frame: PhysAddr) {
     for line in (start..start + 4096).step_by(32) {
         // SAFETY: DCCMVAU only writes back a cache line of RAM that the
         // linear map maps.
-        unsafe { asm!("mcr p15, 0, {}, c7, c11, 1", in(reg) line, options(nostack, preserves_flags)) };
+        unsafe {
+            asm!("mcr p15, 0, {}, c7, c11, 1", in(reg) line, options(nostack, preserves_flags))
+        };
     }
     // SAFETY: barriers, ICIALLU and BPIALL only affect caches.
     unsafe {
@@ -177,16 +189,21 @@ fn synchronize_instruction_cache(frame: PhysAddr) {
 }
 
 impl AddressSpace for Armv7AddressSpace {
-    fn map(&mut self, page: VirtAddr, frame: PhysAddr, access: PageAccess) -> Result<(), MapFailure> {
+    fn map(
+        &mut self,
+        page: VirtAddr,
+        frame: PhysAddr,
+        access: PageAccess,
+    ) -> Result<(), MapFailure> {
         if access.executable {
             synchronize_instruction_cache(frame);
         }
-        self.table_mut().map(&mut FrameTables, page, frame, attributes(access)).map_err(|error| {
-            match error {
+        self.table_mut()
+            .map(&mut FrameTables, page, frame, attributes(access))
+            .map_err(|error| match error {
                 crate::page_table::PageTableError::OutOfMemory => MapFailure::OutOfMemory,
                 _ => MapFailure::Invalid,
-            }
-        })
+            })
     }
 
     fn unmap(&mut self, page: VirtAddr) -> Option<PhysAddr> {
@@ -207,14 +224,19 @@ impl AddressSpace for Armv7AddressSpace {
         if access.executable {
             synchronize_instruction_cache(frame);
         }
-        let changed = self.table_mut().protect(&mut FrameTables, page, attributes(access));
+        let changed = self
+            .table_mut()
+            .protect(&mut FrameTables, page, attributes(access));
         self.invalidate(page);
         changed
     }
 
     fn mappings(&self) -> Vec<(VirtAddr, PhysAddr, PageAccess)> {
         let mappings = self.table().mappings(&FrameTables);
-        mappings.iter().map(|m| (m.page, m.frame, page_access(m.attributes))).collect()
+        mappings
+            .iter()
+            .map(|m| (m.page, m.frame, page_access(m.attributes)))
+            .collect()
     }
 
     fn activate(&self) {

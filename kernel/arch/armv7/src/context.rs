@@ -69,7 +69,10 @@ pub unsafe fn switch(save: *mut u32, load: u32, token: u32) {
 /// # Safety
 /// `[stack_top - 112, stack_top)` must be writable memory owned by the new
 /// thread's kernel stack and used by nothing else.
-pub unsafe fn prepare_thread(stack_top: usize, initialize: &mut dyn FnMut(&mut dyn UserFrame)) -> u32 {
+pub unsafe fn prepare_thread(
+    stack_top: usize,
+    initialize: &mut dyn FnMut(&mut dyn UserFrame),
+) -> u32 {
     let frame_address = stack_top - FRAME_SIZE;
     let frame = frame_address as *mut TrapFrame;
     // SAFETY: the caller gives us this memory; the frame is 8-aligned
@@ -86,7 +89,9 @@ pub unsafe fn prepare_thread(stack_top: usize, initialize: &mut dyn FnMut(&mut d
         for index in 0..SWITCH_WORDS - 1 {
             context.add(index).write(0);
         }
-        context.add(SWITCH_WORDS - 1).write(kml_thread_start as *const () as usize as u32);
+        context
+            .add(SWITCH_WORDS - 1)
+            .write(kml_thread_start as *const () as usize as u32);
     }
     context as usize as u32
 }

@@ -88,12 +88,22 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
         ExceptionKind::SupervisorCall => kernel::syscall::handle(frame),
         ExceptionKind::DataAbort => {
             let status = FaultStatus::from_dfsr(cpu::dfsr());
-            let access = if status.write { Access::Write } else { Access::Read };
-            kernel::process::fault::handle_user_fault(frame, user_fault(status, cpu::dfar(), access));
+            let access = if status.write {
+                Access::Write
+            } else {
+                Access::Read
+            };
+            kernel::process::fault::handle_user_fault(
+                frame,
+                user_fault(status, cpu::dfar(), access),
+            );
         }
         ExceptionKind::PrefetchAbort => {
             let status = FaultStatus::from_ifsr(cpu::ifsr());
-            kernel::process::fault::handle_user_fault(frame, user_fault(status, cpu::ifar(), Access::Execute));
+            kernel::process::fault::handle_user_fault(
+                frame,
+                user_fault(status, cpu::ifar(), Access::Execute),
+            );
         }
         ExceptionKind::UndefinedInstruction => {
             fix_up_pc(frame, kind);
@@ -115,7 +125,11 @@ fn user_fault(status: FaultStatus, address: u32, access: Access) -> UserFault {
         FaultCause::Alignment => FaultKind::Alignment,
         other => FaultKind::Other(other.description()),
     };
-    UserFault { address, access, kind }
+    UserFault {
+        address,
+        access,
+        kind,
+    }
 }
 
 /// The entry code subtracts the ARM-state offset; an undefined Thumb

@@ -16,7 +16,9 @@ impl GenericTimer {
     pub fn frequency() -> u32 {
         let frequency: u32;
         // SAFETY: reading CNTFRQ has no side effects.
-        unsafe { asm!("mrc p15, 0, {}, c14, c0, 0", out(reg) frequency, options(nomem, nostack, preserves_flags)) };
+        unsafe {
+            asm!("mrc p15, 0, {}, c14, c0, 0", out(reg) frequency, options(nomem, nostack, preserves_flags))
+        };
         frequency
     }
 
@@ -40,7 +42,9 @@ impl GenericTimer {
     pub fn present() -> bool {
         let pfr1: u32;
         // SAFETY: reading ID_PFR1 has no side effects.
-        unsafe { asm!("mrc p15, 0, {}, c0, c1, 1", out(reg) pfr1, options(nomem, nostack, preserves_flags)) };
+        unsafe {
+            asm!("mrc p15, 0, {}, c0, c1, 1", out(reg) pfr1, options(nomem, nostack, preserves_flags))
+        };
         (pfr1 >> 16) & 0xF != 0
     }
 }

@@ -102,7 +102,11 @@ impl UserPageTable {
         if memory.read(table, l2) != 0 {
             return Err(PageTableError::AlreadyMapped(page));
         }
-        memory.write(table, l2, descriptor::small_page(frame.as_u32(), attributes));
+        memory.write(
+            table,
+            l2,
+            descriptor::small_page(frame.as_u32(), attributes),
+        );
         Ok(())
     }
 
@@ -116,7 +120,11 @@ impl UserPageTable {
         let Some((table, index, frame)) = self.find(memory, page) else {
             return false;
         };
-        memory.write(table, index, descriptor::small_page(frame.as_u32(), attributes));
+        memory.write(
+            table,
+            index,
+            descriptor::small_page(frame.as_u32(), attributes),
+        );
         true
     }
 
@@ -132,14 +140,19 @@ impl UserPageTable {
     pub fn lookup(&self, memory: &impl TableMemory, page: VirtAddr) -> Option<Mapping> {
         let (table, index, frame) = self.find(memory, page)?;
         let attributes = decode_small_page(memory.read(table, index))?;
-        Some(Mapping { page: page.align_down(4096), frame, attributes })
+        Some(Mapping {
+            page: page.align_down(4096),
+            frame,
+            attributes,
+        })
     }
 
     /// Every mapped page, lowest first (for fork and for teardown).
     pub fn mappings(&self, memory: &impl TableMemory) -> Vec<Mapping> {
         let mut mappings = Vec::new();
         for l1 in 0..USER_L1_ENTRIES {
-            let L1Entry::PageTable { table } = descriptor::decode_l1(memory.read(self.first_level, l1))
+            let L1Entry::PageTable { table } =
+                descriptor::decode_l1(memory.read(self.first_level, l1))
             else {
                 continue;
             };
@@ -147,7 +160,11 @@ impl UserPageTable {
                 let entry = memory.read(PhysAddr(table), l2);
                 if let Some(attributes) = decode_small_page(entry) {
                     let page = VirtAddr(((l1 as u32) << 20) | ((l2 as u32) << 12));
-                    mappings.push(Mapping { page, frame: PhysAddr(entry & !0xFFF), attributes });
+                    mappings.push(Mapping {
+                        page,
+                        frame: PhysAddr(entry & !0xFFF),
+                        attributes,
+                    });
                 }
             }
         }
@@ -157,7 +174,8 @@ impl UserPageTable {
     /// Frees every table (not the mapped frames: the caller owns those).
     pub fn destroy(self, memory: &mut impl TableMemory) {
         for l1 in 0..USER_L1_ENTRIES {
-            if let L1Entry::PageTable { table } = descriptor::decode_l1(memory.read(self.first_level, l1))
+            if let L1Entry::PageTable { table } =
+                descriptor::decode_l1(memory.read(self.first_level, l1))
             {
                 memory.free_table(PhysAddr(table), TableKind::SecondLevel);
             }
@@ -166,7 +184,11 @@ impl UserPageTable {
     }
 
     /// The second-level table, index and frame of a mapped page.
-    fn find(&self, memory: &impl TableMemory, page: VirtAddr) -> Option<(PhysAddr, usize, PhysAddr)> {
+    fn find(
+        &self,
+        memory: &impl TableMemory,
+        page: VirtAddr,
+    ) -> Option<(PhysAddr, usize, PhysAddr)> {
         let (l1, l2) = indices(page.align_down(4096)).ok()?;
         let L1Entry::PageTable { table } = descriptor::decode_l1(memory.read(self.first_level, l1))
         else {
@@ -182,7 +204,10 @@ fn indices(page: VirtAddr) -> Result<(usize, usize), PageTableError> {
     if !page.is_aligned(4096) || page.as_u32() >= USER_SPACE_END {
         return Err(PageTableError::BadAddress(page));
     }
-    Ok((descriptor::l1_index(page.as_u32()), descriptor::l2_index(page.as_u32())))
+    Ok((
+        descriptor::l1_index(page.as_u32()),
+        descriptor::l2_index(page.as_u32()),
+    ))
 }
 
 /// The attributes of a small-page descriptor we wrote, or `None` if none.
@@ -232,12 +257,19 @@ mod tests {
             Some(PhysAddr(self.next))
         }
         fn free_table(&mut self, table: PhysAddr, kind: TableKind) {
-            let position = self.live.iter().position(|&live| live == (table.as_u32(), kind));
-            self.live.remove(position.expect("freeing a live table of that kind"));
+            let position = self
+                .live
+                .iter()
+                .position(|&live| live == (table.as_u32(), kind));
+            self.live
+                .remove(position.expect("freeing a live table of that kind"));
             self.words.retain(|&(base, _), _| base != table.as_u32());
         }
         fn read(&self, table: PhysAddr, index: usize) -> u32 {
-            self.words.get(&(table.as_u32(), index)).copied().unwrap_or(0)
+            self.words
+                .get(&(table.as_u32(), index))
+                .copied()
+                .unwrap_or(0)
         }
         fn write(&mut self, table: PhysAddr, index: usize, value: u32) {
             self.words.insert((table.as_u32(), index), value);
@@ -250,20 +282,37 @@ mod tests {
         executable: false,
         global: false,
     };
-    const USER_TEXT: Attributes =
-        Attributes { access: Access::UserReadOnly, executable: true, ..USER_DATA };
+    const USER_TEXT: Attributes = Attributes {
+        access: Access::UserReadOnly,
+        executable: true,
+        ..USER_DATA
+    };
 
     #[test]
     fn maps_looks_up_and_unmaps() {
         let mut memory = FakeMemory::default();
         let mut table = UserPageTable::new(&mut memory).unwrap();
-        table.map(&mut memory, VirtAddr(0x0001_0000), PhysAddr(0x1234_5000), USER_TEXT).unwrap();
+        table
+            .map(
+                &mut memory,
+                VirtAddr(0x0001_0000),
+                PhysAddr(0x1234_5000),
+                USER_TEXT,
+            )
+            .unwrap();
         let mapping = table.lookup(&memory, VirtAddr(0x0001_0FFC)).unwrap();
         assert_eq!(mapping.frame, PhysAddr(0x1234_5000));
         assert_eq!(mapping.attributes, USER_TEXT);
         assert_eq!(mapping.page, VirtAddr(0x0001_0000));
         assert!(table.lookup(&memory, VirtAddr(0x0001_1000)).is_none());
-        assert_eq!(table.unmap(&mut memory, VirtAddr(0x0001_0000)).unwrap().frame.as_u32(), 0x1234_5000);
+        assert_eq!(
+            table
+                .unmap(&mut memory, VirtAddr(0x0001_0000))
+                .unwrap()
+                .frame
+                .as_u32(),
+            0x1234_5000
+        );
         assert!(table.lookup(&memory, VirtAddr(0x0001_0000)).is_none());
     }
 
@@ -271,17 +320,39 @@ mod tests {
     fn refuses_double_maps_and_kernel_addresses() {
         let mut memory = FakeMemory::default();
         let mut table = UserPageTable::new(&mut memory).unwrap();
-        table.map(&mut memory, VirtAddr(0x7EFF_F000), PhysAddr(0x1000_0000), USER_DATA).unwrap();
+        table
+            .map(
+                &mut memory,
+                VirtAddr(0x7EFF_F000),
+                PhysAddr(0x1000_0000),
+                USER_DATA,
+            )
+            .unwrap();
         assert_eq!(
-            table.map(&mut memory, VirtAddr(0x7EFF_F000), PhysAddr(0x1000_1000), USER_DATA),
+            table.map(
+                &mut memory,
+                VirtAddr(0x7EFF_F000),
+                PhysAddr(0x1000_1000),
+                USER_DATA
+            ),
             Err(PageTableError::AlreadyMapped(VirtAddr(0x7EFF_F000)))
         );
         assert_eq!(
-            table.map(&mut memory, VirtAddr(0x8000_0000), PhysAddr(0x1000_1000), USER_DATA),
+            table.map(
+                &mut memory,
+                VirtAddr(0x8000_0000),
+                PhysAddr(0x1000_1000),
+                USER_DATA
+            ),
             Err(PageTableError::BadAddress(VirtAddr(0x8000_0000)))
         );
         assert!(matches!(
-            table.map(&mut memory, VirtAddr(0x1001), PhysAddr(0x1000_1000), USER_DATA),
+            table.map(
+                &mut memory,
+                VirtAddr(0x1001),
+                PhysAddr(0x1000_1000),
+                USER_DATA
+            ),
             Err(PageTableError::BadAddress(_))
         ));
     }
@@ -291,8 +362,13 @@ mod tests {
         let mut memory = FakeMemory::default();
         let mut table = UserPageTable::new(&mut memory).unwrap();
         let page = VirtAddr(0x0040_0000);
-        table.map(&mut memory, page, PhysAddr(0x2000_0000), USER_DATA).unwrap();
-        let read_only = Attributes { access: Access::UserReadOnly, ..USER_DATA };
+        table
+            .map(&mut memory, page, PhysAddr(0x2000_0000), USER_DATA)
+            .unwrap();
+        let read_only = Attributes {
+            access: Access::UserReadOnly,
+            ..USER_DATA
+        };
         assert!(table.protect(&mut memory, page, read_only));
         assert_eq!(table.lookup(&memory, page).unwrap().attributes, read_only);
         assert!(!table.protect(&mut memory, VirtAddr(0x0040_1000), read_only));
@@ -305,9 +381,15 @@ mod tests {
         let pages = [0x0001_0000, 0x0001_1000, 0x0030_0000, 0x7EFF_F000];
         for (index, &page) in pages.iter().enumerate().rev() {
             let frame = PhysAddr(0x1000_0000 + index as u32 * 0x1000);
-            table.map(&mut memory, VirtAddr(page), frame, USER_DATA).unwrap();
+            table
+                .map(&mut memory, VirtAddr(page), frame, USER_DATA)
+                .unwrap();
         }
-        let listed: Vec<u32> = table.mappings(&memory).iter().map(|m| m.page.as_u32()).collect();
+        let listed: Vec<u32> = table
+            .mappings(&memory)
+            .iter()
+            .map(|m| m.page.as_u32())
+            .collect();
         assert_eq!(listed, pages);
         assert_eq!(memory.live.len(), 1 + 3, "one L1 and three L2 tables");
         table.destroy(&mut memory);
@@ -316,10 +398,18 @@ mod tests {
 
     #[test]
     fn out_of_memory_is_an_error_not_a_panic() {
-        let mut memory = FakeMemory { limit: Some(1), ..FakeMemory::default() };
+        let mut memory = FakeMemory {
+            limit: Some(1),
+            ..FakeMemory::default()
+        };
         let mut table = UserPageTable::new(&mut memory).unwrap();
         assert_eq!(
-            table.map(&mut memory, VirtAddr(0x1000), PhysAddr(0x1000_0000), USER_DATA),
+            table.map(
+                &mut memory,
+                VirtAddr(0x1000),
+                PhysAddr(0x1000_0000),
+                USER_DATA
+            ),
             Err(PageTableError::OutOfMemory)
         );
     }
@@ -327,9 +417,18 @@ mod tests {
     #[test]
     fn every_attribute_combination_survives_the_small_page_round_trip() {
         for memory_type in [MemoryType::NormalCached, MemoryType::Device] {
-            for access in [Access::UserReadOnly, Access::UserReadWrite, Access::KernelReadWrite] {
+            for access in [
+                Access::UserReadOnly,
+                Access::UserReadWrite,
+                Access::KernelReadWrite,
+            ] {
                 for (executable, global) in [(true, false), (false, true)] {
-                    let attributes = Attributes { memory: memory_type, access, executable, global };
+                    let attributes = Attributes {
+                        memory: memory_type,
+                        access,
+                        executable,
+                        global,
+                    };
                     let entry = descriptor::small_page(0x4000_0000, attributes);
                     assert_eq!(decode_small_page(entry), Some(attributes));
                 }

@@ -13,8 +13,8 @@ use kernel::addr::{PhysAddr, VirtAddr};
 use kernel::platform::{ExitStatus, InjectedFault, Platform};
 use kernel::time::Clock;
 use kernel::trap::UserFrame;
-use spin::Once;
 use kernel::vm::address_space::AddressSpace;
+use spin::Once;
 
 /// A kernel virtual address that no mapping covers: the hole between the
 /// user half and the linear map.
@@ -29,7 +29,10 @@ pub struct Armv7Platform {
 impl Armv7Platform {
     /// The platform of the board called `board_name`.
     pub const fn new(board_name: &'static str) -> Armv7Platform {
-        Armv7Platform { board_name, clock: Once::new() }
+        Armv7Platform {
+            board_name,
+            clock: Once::new(),
+        }
     }
 
     /// Sets the clock `monotonic_nanoseconds` reads (once, at boot).
@@ -89,7 +92,7 @@ impl Platform for Armv7Platform {
     }
 
     fn new_address_space(&self) -> Option<Box<dyn AddressSpace>> {
-        Armv7AddressSpace::new()
+        Armv7AddressSpace::create()
     }
 
     unsafe fn prepare_thread(

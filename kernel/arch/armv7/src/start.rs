@@ -6,9 +6,9 @@
 //! core. They live here so a board crate only states facts ([`Board`]) and
 //! picks a driver type.
 
+use crate::generic_timer::GenericTimer;
 use crate::memory_setup::finish_memory_setup;
 use crate::platform::Armv7Platform;
-use crate::generic_timer::GenericTimer;
 use crate::{cpu, mmu};
 use drivers::a9_global_timer::A9GlobalTimer;
 use kernel::addr::PhysAddr;
@@ -50,14 +50,18 @@ static GLOBAL_TIMER: Once<A9GlobalTimer> = Once::new();
 fn start_clock(board: &'static Board) {
     match board.clock {
         ClockSource::GenericTimer => board.platform.set_clock(&GENERIC_TIMER),
-        ClockSource::A9GlobalTimer { physical, frequency_hz } => {
+        ClockSource::A9GlobalTimer {
+            physical,
+            frequency_hz,
+        } => {
             // SAFETY: the board names its global timer block, a device.
             let Ok(registers) = (unsafe { mmu::map_device(physical, 0x20) }) else {
                 kernel::println!("clock: cannot map the global timer at {physical}");
                 return;
             };
             // SAFETY: just mapped, for good; this is its only handle.
-            let timer = GLOBAL_TIMER.call_once(|| unsafe { A9GlobalTimer::new(registers.as_usize(), frequency_hz) });
+            let timer = GLOBAL_TIMER
+                .call_once(|| unsafe { A9GlobalTimer::new(registers.as_usize(), frequency_hz) });
             timer.start();
             board.platform.set_clock(timer);
         }

@@ -68,7 +68,12 @@ impl UserFrame for TrapFrame {
             sp: stack_pointer,
             // USR mode, ARM or Thumb state as the entry's low bit says,
             // interrupts enabled.
-            psr: crate::mode::MODE_USR | if entry & 1 != 0 { crate::mode::PSR_T } else { 0 },
+            psr: crate::mode::MODE_USR
+                | if entry & 1 != 0 {
+                    crate::mode::PSR_T
+                } else {
+                    0
+                },
             ..TrapFrame::default()
         };
     }

@@ -92,9 +92,15 @@ pub fn demand_paging(launcher: &Launcher) -> Outcome {
         expect_exit("memory-hog", status, 0)?;
         *free = syscall::free_memory().map_err(failed("sysinfo"))?;
     }
-    print!("demand-paging: free memory after each run: {} and {} bytes\n", free_after[0], free_after[1]);
+    print!(
+        "demand-paging: free memory after each run: {} and {} bytes\n",
+        free_after[0], free_after[1]
+    );
     if free_after[0] != free_after[1] {
-        return Err(format!("{} bytes were not given back", i64::from(free_after[0]) - i64::from(free_after[1])));
+        return Err(format!(
+            "{} bytes were not given back",
+            i64::from(free_after[0]) - i64::from(free_after[1])
+        ));
     }
     Ok(Passed::Yes)
 }
