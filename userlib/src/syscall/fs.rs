@@ -1,49 +1,34 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Files by path: open, openat, lseek, fstat64 and directory listing.
 //!
-//! The flag values are ARM's, which differ from the generic ones for
-//! `O_DIRECTORY` and friends (arch/arm/include/uapi/asm/fcntl.h), and
-//! [`Stat64`] is the EABI layout of `struct stat64`, 104 bytes with the
-//! 64-bit fields 8-aligned. Directory entries come back from `getdents64` as
-//! packed `linux_dirent64` records; [`Dirents`] walks them without trusting
-//! their lengths.
+//! The flag values, [`Stat64`] and the `d_type` values are `abi`'s, the
+//! ones the kernel uses: ARM's open flags differ from the generic ones for
+//! `O_DIRECTORY` and friends, and `struct stat64` has ARM EABI's padding.
+//! The kernel writes the stat into a byte buffer, which
+//! [`Stat64::from_bytes`] decodes, so no layout is assumed here. Directory
+//! entries come back from `getdents64` as packed `linux_dirent64` records;
+//! [`Dirents`] walks them without trusting their lengths.
 
 use core::ffi::CStr;
 
 use super::{Fd, Sysnum, decode, raw};
 use crate::Errno;
 
-/// Open for reading only.
-pub const O_RDONLY: u32 = 0o0;
-/// Open for writing only.
-pub const O_WRONLY: u32 = 0o1;
-/// Open for reading and writing.
-pub const O_RDWR: u32 = 0o2;
-/// Create the file if missing.
-pub const O_CREAT: u32 = 0o100;
-/// Non-blocking I/O.
-pub const O_NONBLOCK: u32 = 0o4000;
-/// Fail unless the path is a directory (ARM's value).
-pub const O_DIRECTORY: u32 = 0o40000;
-/// Close on `execve`.
-pub const O_CLOEXEC: u32 = 0o2000000;
+pub use abi::fcntl::{
+    O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_END,
+    SEEK_SET,
+};
+pub use abi::stat::{S_IFDIR, S_IFMT, S_IFREG, STAT64_SIZE, Stat64};
 
 /// `openat`'s "relative to the current directory" descriptor.
-pub const AT_FDCWD: Fd = Fd(-100);
-
-/// `lseek` from the start of the file.
-pub const SEEK_SET: u32 = 0;
-/// `lseek` from the current position.
-pub const SEEK_CUR: u32 = 1;
-/// `lseek` from the end of the file.
-pub const SEEK_END: u32 = 2;
+pub const AT_FDCWD: Fd = Fd(abi::fcntl::AT_FDCWD);
 
 /// `open(path, flags, mode)`.
 pub fn open(path: &CStr, flags: u32, mode: u32) -> Result<Fd, Errno> {
     // SAFETY: `path` is a NUL-terminated string the kernel only reads.
     decode(unsafe {
         raw::syscall3(
-            Sysnum::OPEN,
+            Sysnum::Open,
             path.as_ptr() as usize,
             flags as usize,
             mode as usize,
@@ -57,7 +42,7 @@ pub fn openat(dir: Fd, path: &CStr, flags: u32, mode: u32) -> Result<Fd, Errno> 
     // SAFETY: `path` is a NUL-terminated string the kernel only reads.
     decode(unsafe {
         raw::syscall4(
-            Sysnum::OPENAT,
+            Sysnum::Openat,
             dir.0 as usize,
             path.as_ptr() as usize,
             flags as usize,
@@ -72,7 +57,7 @@ pub fn lseek(fd: Fd, offset: i32, whence: u32) -> Result<usize, Errno> {
     // SAFETY: touches no memory of ours.
     decode(unsafe {
         raw::syscall3(
-            Sysnum::LSEEK,
+            Sysnum::Lseek,
             fd.0 as usize,
             offset as usize,
             whence as usize,
@@ -80,62 +65,13 @@ pub fn lseek(fd: Fd, offset: i32, whence: u32) -> Result<usize, Errno> {
     })
 }
 
-/// Linux ARM EABI `struct stat64` (arch/arm/include/uapi/asm/stat.h).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stat64 {
-    /// Device.
-    pub st_dev: u64,
-    __pad0: [u8; 4],
-    /// Inode number, truncated to 32 bits (see `st_ino`).
-    pub __st_ino: u32,
-    /// File type and permission bits (`S_IFREG | 0o755`, ...).
-    pub st_mode: u32,
-    /// Hard links.
-    pub st_nlink: u32,
-    /// Owner.
-    pub st_uid: u32,
-    /// Group.
-    pub st_gid: u32,
-    /// Device, for device files.
-    pub st_rdev: u64,
-    __pad3: [u8; 4],
-    /// Size in bytes.
-    pub st_size: i64,
-    /// Preferred I/O size.
-    pub st_blksize: u32,
-    /// 512-byte blocks allocated.
-    pub st_blocks: u64,
-    /// Access time, seconds.
-    pub st_atime: u32,
-    /// Access time, nanoseconds.
-    pub st_atime_nsec: u32,
-    /// Modification time, seconds.
-    pub st_mtime: u32,
-    /// Modification time, nanoseconds.
-    pub st_mtime_nsec: u32,
-    /// Status change time, seconds.
-    pub st_ctime: u32,
-    /// Status change time, nanoseconds.
-    pub st_ctime_nsec: u32,
-    /// Inode number.
-    pub st_ino: u64,
-}
-
-/// File type mask of `st_mode`.
-pub const S_IFMT: u32 = 0o170000;
-/// Regular file.
-pub const S_IFREG: u32 = 0o100000;
-/// Directory.
-pub const S_IFDIR: u32 = 0o040000;
-
-/// `fstat64(fd, &stat)`.
+/// `fstat64(fd, &stat)`: the kernel's bytes, decoded by [`Stat64::from_bytes`].
 pub fn fstat64(fd: Fd) -> Result<Stat64, Errno> {
-    let mut stat = Stat64::default();
-    // SAFETY: the kernel writes one struct stat64 (104 bytes, checked by a
-    // test) into our local.
-    decode(unsafe { raw::syscall2(Sysnum::FSTAT64, fd.0 as usize, &raw mut stat as usize) })?;
-    Ok(stat)
+    let mut bytes = [0u8; STAT64_SIZE];
+    // SAFETY: the kernel writes one struct stat64, STAT64_SIZE bytes, into
+    // our buffer of exactly that size.
+    decode(unsafe { raw::syscall2(Sysnum::Fstat64, fd.0 as usize, bytes.as_mut_ptr() as usize) })?;
+    Ok(Stat64::from_bytes(&bytes))
 }
 
 /// `getdents64(fd, buf, len)`: fills `buf` with directory records; walk
@@ -144,7 +80,7 @@ pub fn getdents64(fd: Fd, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     decode(unsafe {
         raw::syscall3(
-            Sysnum::GETDENTS64,
+            Sysnum::Getdents64,
             fd.0 as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
@@ -163,10 +99,7 @@ pub struct Dirent<'a> {
     pub name: &'a [u8],
 }
 
-/// `d_type` of a regular file.
-pub const DT_REG: u8 = 8;
-/// `d_type` of a directory.
-pub const DT_DIR: u8 = 4;
+pub use abi::dirent::{DT_DIR, DT_REG};
 
 /// Walks the `linux_dirent64` records `getdents64` wrote:
 /// `u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, char d_name[]`.
@@ -180,7 +113,7 @@ pub struct Dirents<'a> {
 
 impl<'a> Dirents<'a> {
     /// Offset of `d_name` in a record.
-    const NAME_OFFSET: usize = 19;
+    const NAME_OFFSET: usize = abi::dirent::NAME_OFFSET;
 
     /// The records in `filled`, the prefix of the buffer `getdents64` filled.
     pub fn new(filled: &'a [u8]) -> Self {
@@ -220,23 +153,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stat64_has_the_eabi_layout() {
-        assert_eq!(core::mem::size_of::<Stat64>(), 104);
-        assert_eq!(core::mem::offset_of!(Stat64, st_mode), 16);
-        assert_eq!(core::mem::offset_of!(Stat64, st_size), 48);
-        assert_eq!(core::mem::offset_of!(Stat64, st_blocks), 64);
-        assert_eq!(core::mem::offset_of!(Stat64, st_ino), 96);
+    fn fstat64_reports_the_host_stub_error() {
+        assert_eq!(fstat64(Fd::STDIN), Err(Errno::ENOSYS));
     }
 
-    /// A `linux_dirent64` record padded to 8 bytes, as Linux writes it.
+    /// A `linux_dirent64` record written by the kernel's own encoder, so
+    /// the walker is tested against what getdents64 really produces.
     fn record(inode: u64, kind: u8, name: &[u8], out: &mut [u8]) -> usize {
-        let length = (19 + name.len() + 1).next_multiple_of(8);
-        out[..length].fill(0);
-        out[0..8].copy_from_slice(&inode.to_le_bytes());
-        out[16..18].copy_from_slice(&(length as u16).to_le_bytes());
-        out[18] = kind;
-        out[19..19 + name.len()].copy_from_slice(name);
-        length
+        let entry = abi::dirent::Dirent64 {
+            inode,
+            next_offset: 0,
+            kind,
+            name,
+        };
+        abi::dirent::encode(out, &entry).expect("record fits")
     }
 
     #[test]

@@ -4,30 +4,17 @@
 //! Asking for the break and a kernel-placed anonymous mapping only add or
 //! read, so their wrappers are safe; `brk` (which may lower the break),
 //! `MAP_FIXED`, `munmap` and `mprotect` can pull memory out from under live
-//! references, so they stay `unsafe`.
+//! references, so they stay `unsafe`. The `PROT_*` and `MAP_*` values are
+//! `abi`'s, the ones the kernel checks.
 
 use core::ptr::NonNull;
 
 use super::{Sysnum, decode, decode_unit, raw};
 use crate::Errno;
 
-/// Pages may be read.
-pub const PROT_READ: u32 = 0x1;
-/// Pages may be written.
-pub const PROT_WRITE: u32 = 0x2;
-/// Pages may be executed.
-pub const PROT_EXEC: u32 = 0x4;
-/// No access.
-pub const PROT_NONE: u32 = 0x0;
-
-/// Changes are shared with other mappings of the object.
-pub const MAP_SHARED: u32 = 0x01;
-/// Changes are private (copy-on-write).
-pub const MAP_PRIVATE: u32 = 0x02;
-/// Place the mapping exactly at the address given.
-pub const MAP_FIXED: u32 = 0x10;
-/// Not backed by a file: zero-filled memory.
-pub const MAP_ANONYMOUS: u32 = 0x20;
+pub use abi::mman::{
+    MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE,
+};
 
 /// `brk(address)`: moves the program break; returns where it now stands.
 ///
@@ -43,7 +30,7 @@ pub const MAP_ANONYMOUS: u32 = 0x20;
 /// allocates again (see the `heap` module).
 pub unsafe fn brk(address: usize) -> Result<usize, Errno> {
     // SAFETY: the caller vouches for the pages a lower break frees.
-    let now = decode(unsafe { raw::syscall1(Sysnum::BRK, address) })?;
+    let now = decode(unsafe { raw::syscall1(Sysnum::Brk, address) })?;
     if now < address {
         return Err(Errno::ENOMEM);
     }
@@ -53,7 +40,7 @@ pub unsafe fn brk(address: usize) -> Result<usize, Errno> {
 /// The current program break (`brk(0)`), the first address past the heap.
 pub fn program_break() -> Result<usize, Errno> {
     // SAFETY: brk(0) only asks; no break below the current one is set.
-    decode(unsafe { raw::syscall1(Sysnum::BRK, 0) })
+    decode(unsafe { raw::syscall1(Sysnum::Brk, 0) })
 }
 
 /// `mmap2(address, length, prot, flags, fd, page_offset)`; the offset is
@@ -75,7 +62,7 @@ pub unsafe fn mmap2(
     // SAFETY: the caller vouches for the effect on existing memory.
     decode(unsafe {
         raw::syscall6(
-            Sysnum::MMAP2,
+            Sysnum::Mmap2,
             [
                 address,
                 length,
@@ -104,7 +91,7 @@ pub fn mmap_anonymous(length: usize, prot: u32) -> Result<NonNull<u8>, Errno> {
 /// reference into it, no allocator that still owns it.
 pub unsafe fn munmap(address: *mut u8, length: usize) -> Result<(), Errno> {
     // SAFETY: the caller promises the range is dead.
-    decode_unit(unsafe { raw::syscall2(Sysnum::MUNMAP, address as usize, length) })
+    decode_unit(unsafe { raw::syscall2(Sysnum::Munmap, address as usize, length) })
 }
 
 /// `mprotect(address, length, prot)`.
@@ -114,5 +101,5 @@ pub unsafe fn munmap(address: *mut u8, length: usize) -> Result<(), Errno> {
 /// still reads (or writes) may lose read (or write) permission.
 pub unsafe fn mprotect(address: *mut u8, length: usize, prot: u32) -> Result<(), Errno> {
     // SAFETY: the caller vouches for every live reference into the range.
-    decode_unit(unsafe { raw::syscall3(Sysnum::MPROTECT, address as usize, length, prot as usize) })
+    decode_unit(unsafe { raw::syscall3(Sysnum::Mprotect, address as usize, length, prot as usize) })
 }

@@ -6,6 +6,10 @@
 //! `-4095..=-1` are `-errno`, anything else is the result (Linux's rule, so
 //! a large address from `mmap2` is not mistaken for an error).
 //!
+//! Numbers ([`Sysnum`]), errno values, flags and the structs the kernel
+//! fills in are all `abi`'s, the same definitions the kernel uses, so the
+//! two sides cannot drift; structs cross as bytes, decoded by `from_bytes`.
+//!
 //! Calls whose arguments can break memory safety no matter what the types
 //! say (`mmap2` with `MAP_FIXED`, `munmap`, `mprotect`, `ioctl` with a
 //! pointer argument) stay `unsafe` and document what the caller promises.
@@ -15,7 +19,6 @@
 pub mod file;
 pub mod fs;
 pub mod memory;
-pub mod numbers;
 pub mod process;
 pub mod raw;
 pub mod system;
@@ -24,10 +27,11 @@ pub mod time;
 pub use file::*;
 pub use fs::*;
 pub use memory::*;
-pub use numbers::Sysnum;
 pub use process::*;
 pub use system::*;
 pub use time::*;
+
+pub use abi::syscall::Sysnum;
 
 use crate::Errno;
 

@@ -4,7 +4,8 @@
 //! [`fork`] returns which side of the fork we are on as an enum, and
 //! [`WaitStatus`] decodes the `wait4` status word the Linux way (exit code
 //! in bits 8-15, terminating signal in bits 0-6), so test code never does
-//! bit arithmetic on statuses.
+//! bit arithmetic on statuses; the decoding and the signal numbers are
+//! `abi`'s, the same the kernel encodes with.
 
 use core::ffi::{CStr, c_char};
 
@@ -26,28 +27,33 @@ pub struct Signal(pub i32);
 
 impl Signal {
     /// Illegal instruction.
-    pub const SIGILL: Signal = Signal(4);
+    pub const SIGILL: Signal = Signal::from_abi(abi::signal::SIGILL);
     /// Bus error (alignment).
-    pub const SIGBUS: Signal = Signal(7);
+    pub const SIGBUS: Signal = Signal::from_abi(abi::signal::SIGBUS);
     /// Kill, cannot be caught.
-    pub const SIGKILL: Signal = Signal(9);
+    pub const SIGKILL: Signal = Signal::from_abi(abi::signal::SIGKILL);
     /// Invalid memory reference.
-    pub const SIGSEGV: Signal = Signal(11);
+    pub const SIGSEGV: Signal = Signal::from_abi(abi::signal::SIGSEGV);
     /// Termination request.
-    pub const SIGTERM: Signal = Signal(15);
+    pub const SIGTERM: Signal = Signal::from_abi(abi::signal::SIGTERM);
+
+    /// The signal `abi` numbers `number` (1 to 64, so the cast is exact).
+    const fn from_abi(number: u32) -> Signal {
+        Signal(number as i32)
+    }
 }
 
 /// `exit(status)`: ends the calling thread (the process, when it has one).
 pub fn exit(status: i32) -> ! {
     // SAFETY: exit does not return, so nothing of ours is used afterwards.
-    unsafe { raw::syscall1(Sysnum::EXIT, status as usize) };
+    unsafe { raw::syscall1(Sysnum::Exit, status as usize) };
     unreachable_after_exit()
 }
 
 /// `exit_group(status)`: ends the process with `status & 0xff`.
 pub fn exit_group(status: i32) -> ! {
     // SAFETY: exit_group does not return.
-    unsafe { raw::syscall1(Sysnum::EXIT_GROUP, status as usize) };
+    unsafe { raw::syscall1(Sysnum::ExitGroup, status as usize) };
     unreachable_after_exit()
 }
 
@@ -73,7 +79,7 @@ pub fn fork() -> Result<Fork, Errno> {
     // SAFETY: the child gets a copy of our whole address space, so every
     // reference stays valid on both sides; we have a single thread, so no
     // lock can be held by a thread that does not exist in the child.
-    let pid = decode(unsafe { raw::syscall0(Sysnum::FORK) })?;
+    let pid = decode(unsafe { raw::syscall0(Sysnum::Fork) })?;
     Ok(match pid {
         0 => Fork::Child,
         pid => Fork::Parent(Pid(pid as i32)),
@@ -96,7 +102,7 @@ pub fn execve(path: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
     // call; both pointer arrays end in NULL; the kernel only reads them.
     let r0 = unsafe {
         raw::syscall3(
-            Sysnum::EXECVE,
+            Sysnum::Execve,
             path.as_ptr() as usize,
             argv_pointers.as_ptr() as usize,
             envp_pointers.as_ptr() as usize,
@@ -122,8 +128,7 @@ fn fill_pointers(strings: &[&CStr], out: &mut [*const c_char]) -> bool {
     true
 }
 
-/// `wait4`'s "return at once if no child has changed state".
-pub const WNOHANG: u32 = 1;
+pub use abi::wait::WNOHANG;
 
 /// The status word `wait4` reports for a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,23 +137,23 @@ pub struct WaitStatus(pub u32);
 impl WaitStatus {
     /// `WIFEXITED`: the child called exit.
     pub fn exited(self) -> bool {
-        self.0 & 0x7f == 0
+        abi::wait::exited(self.0)
     }
 
     /// `WEXITSTATUS`, when the child exited.
     pub fn exit_status(self) -> Option<i32> {
-        self.exited().then_some(((self.0 >> 8) & 0xff) as i32)
+        self.exited().then_some(abi::wait::exit_code(self.0) as i32)
     }
 
     /// `WIFSIGNALED`: a signal ended the child.
     pub fn signaled(self) -> bool {
-        let signal = self.0 & 0x7f;
-        signal != 0 && signal != 0x7f
+        abi::wait::was_signalled(self.0)
     }
 
     /// `WTERMSIG`, when a signal ended the child.
     pub fn term_signal(self) -> Option<Signal> {
-        self.signaled().then_some(Signal((self.0 & 0x7f) as i32))
+        self.signaled()
+            .then_some(Signal::from_abi(abi::wait::terminating_signal(self.0)))
     }
 }
 
@@ -172,7 +177,7 @@ pub fn wait4(pid: Pid, options: u32) -> Result<(Pid, WaitStatus), Errno> {
     // SAFETY: the kernel writes one int into our local; rusage is NULL.
     let child = decode(unsafe {
         raw::syscall4(
-            Sysnum::WAIT4,
+            Sysnum::Wait4,
             pid.0 as usize,
             &raw mut status as usize,
             options as usize,
@@ -191,51 +196,51 @@ fn plain(number: Sysnum) -> usize {
 
 /// `getpid()`.
 pub fn getpid() -> Pid {
-    Pid(plain(Sysnum::GETPID) as i32)
+    Pid(plain(Sysnum::Getpid) as i32)
 }
 
 /// `getppid()`.
 pub fn getppid() -> Pid {
-    Pid(plain(Sysnum::GETPPID) as i32)
+    Pid(plain(Sysnum::Getppid) as i32)
 }
 
 /// `gettid()`.
 pub fn gettid() -> Pid {
-    Pid(plain(Sysnum::GETTID) as i32)
+    Pid(plain(Sysnum::Gettid) as i32)
 }
 
 /// `getuid32()`.
 pub fn getuid() -> u32 {
-    plain(Sysnum::GETUID32) as u32
+    plain(Sysnum::Getuid32) as u32
 }
 
 /// `geteuid32()`.
 pub fn geteuid() -> u32 {
-    plain(Sysnum::GETEUID32) as u32
+    plain(Sysnum::Geteuid32) as u32
 }
 
 /// `getgid32()`.
 pub fn getgid() -> u32 {
-    plain(Sysnum::GETGID32) as u32
+    plain(Sysnum::Getgid32) as u32
 }
 
 /// `getegid32()`.
 pub fn getegid() -> u32 {
-    plain(Sysnum::GETEGID32) as u32
+    plain(Sysnum::Getegid32) as u32
 }
 
 /// `kill(pid, signal)`.
 pub fn kill(pid: Pid, signal: Signal) -> Result<(), Errno> {
     // SAFETY: touches no memory of ours (a signal to ourselves ends us
     // with its default action, which is fine).
-    decode_unit(unsafe { raw::syscall2(Sysnum::KILL, pid.0 as usize, signal.0 as usize) })
+    decode_unit(unsafe { raw::syscall2(Sysnum::Kill, pid.0 as usize, signal.0 as usize) })
 }
 
 /// ARM private `set_tls(value)`: sets TPIDRURO, which user code reads with
 /// `mrc p15, 0, rX, c13, c0, 3`.
 pub fn set_tls(value: usize) -> Result<(), Errno> {
     // SAFETY: only changes a register that userlib's code never reads.
-    decode_unit(unsafe { raw::syscall1(Sysnum::SET_TLS, value) })
+    decode_unit(unsafe { raw::syscall1(Sysnum::SetTls, value) })
 }
 
 #[cfg(test)]
@@ -244,7 +249,8 @@ mod tests {
 
     #[test]
     fn exit_statuses_decode() {
-        let status = WaitStatus(7 << 8);
+        // Statuses as the kernel encodes them.
+        let status = WaitStatus(abi::wait::exit_status(7));
         assert!(status.exited() && !status.signaled());
         assert_eq!(status.exit_status(), Some(7));
         assert_eq!(status.term_signal(), None);
@@ -252,12 +258,12 @@ mod tests {
 
     #[test]
     fn signals_decode() {
-        // SIGSEGV with the core-dump bit set.
-        let status = WaitStatus(0x80 | 11);
+        let status = WaitStatus(abi::wait::signalled_with_core(abi::signal::SIGSEGV));
         assert!(status.signaled() && !status.exited());
         assert_eq!(status.term_signal(), Some(Signal::SIGSEGV));
-        // 0x7f is "stopped", neither exited nor signaled.
-        assert!(!WaitStatus(0x137f).signaled());
+        // Stopped is neither exited nor signaled.
+        let stopped = WaitStatus(abi::wait::stop_status(abi::signal::SIGTSTP));
+        assert!(!stopped.signaled() && !stopped.exited());
     }
 
     #[test]

@@ -11,6 +11,11 @@
 //! Every stub is `unsafe`: the kernel does whatever the number says with
 //! whatever the words point at, so the caller vouches for the whole call.
 //! On the host (tests) there is no kernel: every stub returns `-ENOSYS`.
+//!
+//! The stubs take an [`abi::syscall::Sysnum`], the table the kernel decodes
+//! r7 with, so a call userlib makes is a call the kernel knows by the same
+//! number. The one way to put any other number in r7 is
+//! [`syscall_by_number`], for tests that check the kernel refuses it.
 
 #[cfg(target_arch = "arm")]
 use core::arch::asm;
@@ -19,71 +24,87 @@ use super::Sysnum;
 
 /// `-ENOSYS` as r0 holds it, the host stubs' only answer.
 #[cfg(not(target_arch = "arm"))]
-const HOST_ENOSYS: usize = 38usize.wrapping_neg();
+const HOST_ENOSYS: usize = (abi::errno::Errno::ENOSYS.0 as usize).wrapping_neg();
 
-/// Makes system call `number` with no arguments; returns the raw r0.
+/// Makes system call `call` with no arguments; returns the raw r0.
 ///
 /// # Safety
-/// As [`syscall6`]: the call must be sound for this number.
+/// As [`syscall6`]: the call must be sound with no arguments.
 #[inline(always)]
-pub unsafe fn syscall0(number: Sysnum) -> usize {
+pub unsafe fn syscall0(call: Sysnum) -> usize {
     // SAFETY: forwarded; the caller upholds syscall6's contract.
-    unsafe { syscall6(number, [0; 6]) }
+    unsafe { syscall6(call, [0; 6]) }
 }
 
-/// Makes system call `number` with one argument; returns the raw r0.
-///
-/// # Safety
-/// As [`syscall6`]; any pointer argument must be what the call expects.
-#[inline(always)]
-pub unsafe fn syscall1(number: Sysnum, a0: usize) -> usize {
-    // SAFETY: forwarded; the caller upholds syscall6's contract.
-    unsafe { syscall6(number, [a0, 0, 0, 0, 0, 0]) }
-}
-
-/// Makes system call `number` with two arguments; returns the raw r0.
+/// Makes system call `call` with one argument; returns the raw r0.
 ///
 /// # Safety
 /// As [`syscall6`]; any pointer argument must be what the call expects.
 #[inline(always)]
-pub unsafe fn syscall2(number: Sysnum, a0: usize, a1: usize) -> usize {
+pub unsafe fn syscall1(call: Sysnum, a0: usize) -> usize {
     // SAFETY: forwarded; the caller upholds syscall6's contract.
-    unsafe { syscall6(number, [a0, a1, 0, 0, 0, 0]) }
+    unsafe { syscall6(call, [a0, 0, 0, 0, 0, 0]) }
 }
 
-/// Makes system call `number` with three arguments; returns the raw r0.
+/// Makes system call `call` with two arguments; returns the raw r0.
 ///
 /// # Safety
 /// As [`syscall6`]; any pointer argument must be what the call expects.
 #[inline(always)]
-pub unsafe fn syscall3(number: Sysnum, a0: usize, a1: usize, a2: usize) -> usize {
+pub unsafe fn syscall2(call: Sysnum, a0: usize, a1: usize) -> usize {
     // SAFETY: forwarded; the caller upholds syscall6's contract.
-    unsafe { syscall6(number, [a0, a1, a2, 0, 0, 0]) }
+    unsafe { syscall6(call, [a0, a1, 0, 0, 0, 0]) }
 }
 
-/// Makes system call `number` with four arguments; returns the raw r0.
+/// Makes system call `call` with three arguments; returns the raw r0.
 ///
 /// # Safety
 /// As [`syscall6`]; any pointer argument must be what the call expects.
 #[inline(always)]
-pub unsafe fn syscall4(number: Sysnum, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
+pub unsafe fn syscall3(call: Sysnum, a0: usize, a1: usize, a2: usize) -> usize {
     // SAFETY: forwarded; the caller upholds syscall6's contract.
-    unsafe { syscall6(number, [a0, a1, a2, a3, 0, 0]) }
+    unsafe { syscall6(call, [a0, a1, a2, 0, 0, 0]) }
 }
 
-/// Makes system call `number` with six arguments (r0-r5); returns the raw r0.
+/// Makes system call `call` with four arguments; returns the raw r0.
+///
+/// # Safety
+/// As [`syscall6`]; any pointer argument must be what the call expects.
+#[inline(always)]
+pub unsafe fn syscall4(call: Sysnum, a0: usize, a1: usize, a2: usize, a3: usize) -> usize {
+    // SAFETY: forwarded; the caller upholds syscall6's contract.
+    unsafe { syscall6(call, [a0, a1, a2, a3, 0, 0]) }
+}
+
+/// Makes system call `call` with six arguments (r0-r5); returns the raw r0.
 ///
 /// Unused trailing arguments are passed as zero, which no call we make
 /// reads. Six is Linux ARM's maximum for the calls userlib wraps (`mmap2`).
 ///
 /// # Safety
-/// The call must be sound for this number and these words: pointers must
+/// `call` must be sound with these words: pointers must
 /// point at memory of the size and mutability the call expects (or be
 /// deliberately bad, when the point is to see `-EFAULT`), and the call may
 /// not change memory the program still uses or end the process unexpectedly.
+#[inline(always)]
+pub unsafe fn syscall6(call: Sysnum, args: [usize; 6]) -> usize {
+    // SAFETY: forwarded; the caller upholds this function's contract.
+    unsafe { syscall_by_number(call.number(), args) }
+}
+
+/// Puts any `number` in r7, known to [`Sysnum`] or not, and makes the call.
+///
+/// Wrappers use [`syscall6`] and friends; this exists for tests that hand
+/// the kernel a number it must answer with `-ENOSYS`.
+///
+/// # Safety
+/// As [`syscall6`], for whatever call `number` turns out to be. That an
+/// unknown number does nothing is what such a test checks, so it cannot be
+/// relied on: pass arguments that are harmless whatever the kernel makes
+/// of them.
 #[cfg(target_arch = "arm")]
 #[inline(always)]
-pub unsafe fn syscall6(number: Sysnum, args: [usize; 6]) -> usize {
+pub unsafe fn syscall_by_number(number: u32, args: [usize; 6]) -> usize {
     let r0: usize;
     // Inputs: r7 = number, r0-r5 = arguments. Output: r0 = result.
     // Clobbers: nothing else (Linux restores r1-r12 and the flags on return).
@@ -99,7 +120,7 @@ pub unsafe fn syscall6(number: Sysnum, args: [usize; 6]) -> usize {
             in("r3") args[3],
             in("r4") args[4],
             in("r5") args[5],
-            in("r7") number.0,
+            in("r7") number,
             // No `nomem`: the kernel reads and writes our memory. The stack
             // pointer is untouched, so `nostack`.
             options(nostack),
@@ -114,7 +135,7 @@ pub unsafe fn syscall6(number: Sysnum, args: [usize; 6]) -> usize {
 /// None needed on the host; `unsafe` only to match the target's signature.
 #[cfg(not(target_arch = "arm"))]
 #[inline(always)]
-pub unsafe fn syscall6(number: Sysnum, args: [usize; 6]) -> usize {
+pub unsafe fn syscall_by_number(number: u32, args: [usize; 6]) -> usize {
     let _ = (number, args);
     HOST_ENOSYS
 }
@@ -126,7 +147,7 @@ mod tests {
     #[test]
     fn host_stub_says_enosys() {
         // SAFETY: the host stub touches nothing.
-        let r0 = unsafe { syscall1(Sysnum::GETPID, 0) };
+        let r0 = unsafe { syscall1(Sysnum::Getpid, 0) };
         assert_eq!(super::super::decode(r0), Err(abi::errno::Errno::ENOSYS));
     }
 }

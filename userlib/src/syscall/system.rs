@@ -1,43 +1,21 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! `uname` and `sysinfo`: what the kernel says it is and has.
+//!
+//! Both structs are `abi`'s; the kernel writes them into byte buffers here,
+//! which are decoded field by field rather than reinterpreted.
 
 use super::{Sysnum, decode_unit, raw};
 use crate::Errno;
 
-/// Linux's `struct new_utsname`: six NUL-terminated 65-byte fields.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Utsname {
-    /// Kernel name ("Linux" on Linux).
-    pub sysname: [u8; 65],
-    /// Host name.
-    pub nodename: [u8; 65],
-    /// Kernel release.
-    pub release: [u8; 65],
-    /// Kernel version string.
-    pub version: [u8; 65],
-    /// Machine ("armv7l").
-    pub machine: [u8; 65],
-    /// NIS domain name.
-    pub domainname: [u8; 65],
-}
-
-impl Default for Utsname {
-    fn default() -> Self {
-        Utsname {
-            sysname: [0; 65],
-            nodename: [0; 65],
-            release: [0; 65],
-            version: [0; 65],
-            machine: [0; 65],
-            domainname: [0; 65],
-        }
-    }
-}
+pub use abi::uname::UtsName;
+use abi::uname::{FIELD_LENGTH, UTSNAME_SIZE};
 
 /// The bytes of a utsname field up to its NUL.
-pub fn field_str(field: &[u8; 65]) -> &str {
-    let length = field.iter().position(|&byte| byte == 0).unwrap_or(65);
+pub fn field_str(field: &[u8; FIELD_LENGTH]) -> &str {
+    let length = field
+        .iter()
+        .position(|&byte| byte == 0)
+        .unwrap_or(FIELD_LENGTH);
     match core::str::from_utf8(&field[..length]) {
         Ok(text) => text,
         Err(error) => core::str::from_utf8(&field[..error.valid_up_to()]).unwrap_or(""),
@@ -45,18 +23,38 @@ pub fn field_str(field: &[u8; 65]) -> &str {
 }
 
 /// `uname(&utsname)`.
-pub fn uname() -> Result<Utsname, Errno> {
-    let mut name = Utsname::default();
-    // SAFETY: the kernel writes one struct new_utsname into our local.
-    decode_unit(unsafe { raw::syscall1(Sysnum::UNAME, &raw mut name as usize) })?;
-    Ok(name)
+pub fn uname() -> Result<UtsName, Errno> {
+    let mut bytes = [0u8; UTSNAME_SIZE];
+    // SAFETY: the kernel writes one struct new_utsname, UTSNAME_SIZE bytes,
+    // into our buffer of exactly that size.
+    decode_unit(unsafe { raw::syscall1(Sysnum::Uname, bytes.as_mut_ptr() as usize) })?;
+    Ok(utsname_from_bytes(&bytes))
+}
+
+/// The six fields of the bytes uname wrote, in order.
+// abi serialises UtsName but has no decoder yet; the layout (six
+// FIELD_LENGTH arrays, no padding) is abi's, pinned by its size assertion.
+fn utsname_from_bytes(bytes: &[u8; UTSNAME_SIZE]) -> UtsName {
+    let mut fields = [[0u8; FIELD_LENGTH]; 6];
+    for (field, chunk) in fields.iter_mut().zip(bytes.chunks_exact(FIELD_LENGTH)) {
+        field.copy_from_slice(chunk);
+    }
+    let [sysname, nodename, release, version, machine, domainname] = fields;
+    UtsName {
+        sysname,
+        nodename,
+        release,
+        version,
+        machine,
+        domainname,
+    }
 }
 
 /// Free RAM in bytes, from `sysinfo`.
 pub fn free_memory() -> Result<u32, Errno> {
     let mut info = [0u8; abi::sysinfo::SYSINFO_SIZE];
     // SAFETY: the kernel writes one 64-byte struct sysinfo into our local.
-    decode_unit(unsafe { raw::syscall1(Sysnum::SYSINFO, info.as_mut_ptr() as usize) })?;
+    decode_unit(unsafe { raw::syscall1(Sysnum::Sysinfo, info.as_mut_ptr() as usize) })?;
     Ok(abi::sysinfo::Sysinfo::free_ram_of(&info))
 }
 
@@ -65,15 +63,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn utsname_is_linux_sized() {
-        assert_eq!(core::mem::size_of::<Utsname>(), 390);
+    fn utsname_decodes_what_the_kernel_encodes() {
+        let name = UtsName::new("Linux", "kml", "6.1.0-kml", "#1", "armv7l", "(none)");
+        assert_eq!(utsname_from_bytes(&name.to_bytes()), name);
+        assert_eq!(field_str(&name.machine), "armv7l");
     }
 
     #[test]
     fn fields_stop_at_nul() {
-        let mut field = [0u8; 65];
+        let mut field = [0u8; FIELD_LENGTH];
         field[..5].copy_from_slice(b"Linux");
         assert_eq!(field_str(&field), "Linux");
-        assert_eq!(field_str(&[b'x'; 65]).len(), 65);
+        assert_eq!(field_str(&[b'x'; FIELD_LENGTH]).len(), FIELD_LENGTH);
     }
 }

@@ -3,55 +3,41 @@
 //!
 //! These use the 32-bit `struct timespec` of the original ARM EABI calls
 //! (`clock_gettime` 263, not `clock_gettime64`), which is what the kernel
-//! implements.
+//! implements. The struct is `abi`'s [`Timespec`]; it crosses to and from
+//! the kernel as bytes (`to_bytes`, `from_bytes`), never by its Rust layout.
 
 use super::{Sysnum, decode_unit, raw};
 use crate::Errno;
 
-/// The wall clock.
-pub const CLOCK_REALTIME: u32 = 0;
-/// Time since boot, never set back.
-pub const CLOCK_MONOTONIC: u32 = 1;
-
-/// Linux's 32-bit `struct timespec`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timespec {
-    /// Seconds.
-    pub tv_sec: i32,
-    /// Nanoseconds, `0..1_000_000_000`.
-    pub tv_nsec: i32,
-}
-
-impl Timespec {
-    /// The time in nanoseconds.
-    pub fn as_nanos(self) -> i64 {
-        i64::from(self.tv_sec) * 1_000_000_000 + i64::from(self.tv_nsec)
-    }
-}
+pub use abi::clock::{CLOCK_MONOTONIC, CLOCK_REALTIME, Timespec};
 
 /// `clock_gettime(clock, &timespec)`.
 pub fn clock_gettime(clock: u32) -> Result<Timespec, Errno> {
-    let mut now = Timespec::default();
-    // SAFETY: the kernel writes one timespec into our local.
+    let mut bytes = [0u8; Timespec::SIZE];
+    // SAFETY: the kernel writes one timespec, Timespec::SIZE bytes, into our
+    // buffer of exactly that size.
     decode_unit(unsafe {
-        raw::syscall2(Sysnum::CLOCK_GETTIME, clock as usize, &raw mut now as usize)
+        raw::syscall2(
+            Sysnum::ClockGettime,
+            clock as usize,
+            bytes.as_mut_ptr() as usize,
+        )
     })?;
-    Ok(now)
+    Ok(Timespec::from_bytes(&bytes))
 }
 
 /// `nanosleep(&duration, NULL)`.
 pub fn nanosleep(duration: &Timespec) -> Result<(), Errno> {
-    // SAFETY: the kernel reads one timespec; the remainder pointer is NULL.
-    decode_unit(unsafe {
-        raw::syscall2(Sysnum::NANOSLEEP, duration as *const Timespec as usize, 0)
-    })
+    let bytes = duration.to_bytes();
+    // SAFETY: the kernel reads one timespec from our buffer; the remainder
+    // pointer is NULL.
+    decode_unit(unsafe { raw::syscall2(Sysnum::Nanosleep, bytes.as_ptr() as usize, 0) })
 }
 
 /// `sched_yield()`.
 pub fn sched_yield() {
     // SAFETY: touches no memory of ours; it cannot fail.
-    unsafe { raw::syscall0(Sysnum::SCHED_YIELD) };
+    unsafe { raw::syscall0(Sysnum::SchedYield) };
 }
 
 #[cfg(test)]
@@ -59,11 +45,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timespec_converts_to_nanoseconds() {
-        let time = Timespec {
-            tv_sec: 2,
-            tv_nsec: 5,
-        };
-        assert_eq!(time.as_nanos(), 2_000_000_005);
+    fn calls_report_the_host_stub_error() {
+        assert_eq!(clock_gettime(CLOCK_MONOTONIC), Err(Errno::ENOSYS));
+        let second = Timespec::from_nanoseconds(1_000_000_000);
+        assert_eq!(nanosleep(&second), Err(Errno::ENOSYS));
     }
 }
