@@ -20,6 +20,9 @@ pub trait Console: Sync {
     fn read_byte(&self) -> Option<u8> {
         None
     }
+
+    /// Lets received bytes raise the console's interrupt.
+    fn enable_input_interrupt(&self) {}
 }
 
 static CONSOLE: Once<&'static dyn Console> = Once::new();

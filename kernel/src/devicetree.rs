@@ -114,6 +114,9 @@ pub struct DeviceTreeInfo<'a> {
     /// `/chosen` `linux,initrd-start` to `linux,initrd-end`, each 32 or
     /// 64 bits; `None` when absent, empty, reversed or above 4 GiB.
     pub initrd: Option<PhysRange>,
+    /// `clock-frequency` of a top-level `arm,cortex-a9-global-timer` node:
+    /// PERIPHCLK, which the global and private timers count.
+    pub global_timer_frequency: Option<u32>,
     /// `totalsize` from the header: how many bytes the blob occupies, so
     /// the frame allocator can reserve them.
     pub total_size: usize,
@@ -159,6 +162,7 @@ pub fn parse(blob: &[u8]) -> Result<DeviceTreeInfo<'_>, DeviceTreeError> {
         bootargs: found.bootargs.and_then(text),
         stdout_path: found.stdout_path.and_then(text),
         initrd: found.initrd(),
+        global_timer_frequency: found.global_timer_frequency(),
         total_size,
     })
 }
@@ -178,7 +182,17 @@ struct Found<'a> {
     stdout_path: Option<&'a [u8]>,
     initrd_start: Option<&'a [u8]>,
     initrd_end: Option<&'a [u8]>,
+    /// The top-level node that is the Cortex-A9 global timer, if any.
+    global_timer_node: Option<&'a str>,
+    /// `clock-frequency` of top-level nodes, by node name.
+    clock_frequencies: [Option<(&'a str, &'a [u8])>; CLOCK_NODES],
 }
+
+/// How many top-level `clock-frequency` properties we keep while walking.
+const CLOCK_NODES: usize = 8;
+
+/// The compatible string of the Cortex-A9 MPCore global timer.
+const GLOBAL_TIMER_COMPATIBLE: &[u8] = b"arm,cortex-a9-global-timer";
 
 impl<'a> Found<'a> {
     /// Keeps `property` if it is one we want (the first of each wins).
@@ -191,6 +205,19 @@ impl<'a> Found<'a> {
             (2, "chosen", "stdout-path") => &mut self.stdout_path,
             (2, "chosen", "linux,initrd-start") => &mut self.initrd_start,
             (2, "chosen", "linux,initrd-end") => &mut self.initrd_end,
+            (2, node, "compatible") => {
+                let mut strings = property.value.split(|&byte| byte == 0);
+                if strings.any(|string| string == GLOBAL_TIMER_COMPATIBLE) {
+                    self.global_timer_node.get_or_insert(node);
+                }
+                return;
+            }
+            (2, node, "clock-frequency") => {
+                if let Some(slot) = self.clock_frequencies.iter_mut().find(|slot| slot.is_none()) {
+                    *slot = Some((node, property.value));
+                }
+                return;
+            }
             (2, node, "reg") if node.split('@').next() == Some("memory") => {
                 match self.memory_regs.iter_mut().find(|slot| slot.is_none()) {
                     Some(slot) => slot,
@@ -214,6 +241,13 @@ impl<'a> Found<'a> {
                 let (start, size) = entry.split_at(address_bytes);
                 clip_to_32_bits(number(start)?, number(size)?)
             })
+    }
+
+    /// `clock-frequency` of the Cortex-A9 global timer node.
+    fn global_timer_frequency(&self) -> Option<u32> {
+        let node = self.global_timer_node?;
+        let (_, value) = self.clock_frequencies.iter().flatten().find(|(name, _)| *name == node)?;
+        u32::try_from(number(value)?).ok()
     }
 
     /// The initrd range Linux boot loaders record in `/chosen`.

@@ -85,22 +85,33 @@ impl Drop for OpenFile {
     }
 }
 
-/// Whether the console has a byte waiting (without taking it).
-pub fn console_input_ready() -> bool {
-    CONSOLE_PENDING.lock().is_some() || {
-        let byte = crate::console::read_byte();
-        *CONSOLE_PENDING.lock() = byte;
-        byte.is_some()
+/// Bytes typed on the console and not yet read by a process. The
+/// receive interrupt fills it; reads of fd 0 empty it.
+static CONSOLE_INPUT: Mutex<alloc::collections::VecDeque<u8>> =
+    Mutex::new(alloc::collections::VecDeque::new());
+
+/// Most bytes kept for readers; later ones are dropped, as a tty would.
+const CONSOLE_INPUT_LIMIT: usize = 4096;
+
+/// Moves every byte the console's receiver holds into the input buffer
+/// (which also quiets its receive interrupt).
+pub fn receive_console_input() {
+    let mut input = CONSOLE_INPUT.lock();
+    while let Some(byte) = crate::console::read_byte() {
+        if input.len() < CONSOLE_INPUT_LIMIT {
+            input.push_back(byte);
+        }
     }
 }
 
-/// A console byte read by `console_input_ready` and not yet consumed.
-static CONSOLE_PENDING: Mutex<Option<u8>> = Mutex::new(None);
+/// Whether console input is waiting.
+pub fn console_input_ready() -> bool {
+    receive_console_input();
+    !CONSOLE_INPUT.lock().is_empty()
+}
 
 /// Takes a waiting console byte, if any.
 pub fn take_console_byte() -> Option<u8> {
-    CONSOLE_PENDING
-        .lock()
-        .take()
-        .or_else(crate::console::read_byte)
+    receive_console_input();
+    CONSOLE_INPUT.lock().pop_front()
 }

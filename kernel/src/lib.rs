@@ -42,6 +42,7 @@ pub mod frame_access;
 #[allow(unsafe_code)]
 pub mod heap;
 pub mod initrd;
+pub mod interrupt;
 pub mod memory;
 pub mod pipe;
 pub mod platform;

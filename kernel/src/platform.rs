@@ -131,9 +131,16 @@ pub trait Platform: Sync {
     /// Nanoseconds since the board's clock started.
     fn monotonic_nanoseconds(&self) -> u64;
 
-    /// Waits for something to happen (an interrupt, or a moment passing
-    /// while nothing can run).
-    fn idle(&self);
+    /// The clock's resolution in nanoseconds.
+    fn clock_resolution(&self) -> u64;
+
+    /// Arms the one-shot timer to interrupt at `deadline` (monotonic
+    /// nanoseconds), or disarms it with `None`.
+    fn set_timer(&self, deadline: Option<u64>);
+
+    /// Waits in WFI with interrupts masked until one is pending, then
+    /// dispatches every pending interrupt to `interrupt::handle`.
+    fn wait_for_interrupt(&self);
 }
 
 /// The platform the kernel runs on, recorded once at boot.

@@ -16,7 +16,9 @@ pub mod thread;
 
 use crate::fd_table::FdTable;
 use crate::file::FileRef;
-use alloc::collections::{BTreeMap, VecDeque};
+use crate::sched::policy::{Policy, RunQueue, SchedParams, level_of};
+use crate::sched::timer_queue::{TimerId, TimerQueue};
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use memory::ProcessMemory;
 use spin::Mutex;
@@ -51,12 +53,28 @@ pub struct Process {
     pub saved_sp: u32,
     /// Its thread's user TLS pointer (set_tls; TPIDRURO while it runs).
     pub tls: u32,
+    /// Its thread's scheduling policy and priority.
+    pub params: SchedParams,
+    /// When its thread last started running (for time slices).
+    pub slice_start: u64,
+    /// Its pending timeout, while blocked with a deadline.
+    pub timer: Option<TimerId>,
+    /// Whether its last blocking wait ended by timeout.
+    pub timed_out: bool,
 }
+
+/// Scheduling state a new process starts with (SCHED_OTHER).
+pub const DEFAULT_PARAMS: SchedParams = SchedParams { policy: Policy::Other, priority: 0 };
 
 impl Process {
     /// Whether it has ended and waits to be collected.
     pub fn is_zombie(&self) -> bool {
         matches!(self.state, ThreadState::Zombie(_))
+    }
+
+    /// Its run-queue level: 0 for SCHED_OTHER, the priority for RT.
+    pub fn level(&self) -> u8 {
+        level_of(self.params)
     }
 }
 
@@ -64,8 +82,13 @@ impl Process {
 pub struct ProcessTable {
     /// All processes, zombies included, by pid.
     pub processes: BTreeMap<Pid, Process>,
-    /// Runnable processes other than the running one, oldest first.
-    pub run_queue: VecDeque<Pid>,
+    /// Runnable processes other than the running one, by priority.
+    pub run_queue: RunQueue<Pid>,
+    /// Deadlines of blocked processes.
+    pub timers: TimerQueue<Pid>,
+    /// A runnable process outranks the running one: switch at the next
+    /// preemption point.
+    pub need_reschedule: bool,
     /// The running process.
     pub current: Pid,
     /// The next pid to hand out.
@@ -100,14 +123,62 @@ impl ProcessTable {
 
     /// Makes every thread blocked on `event` runnable.
     pub fn wake(&mut self, event: Event) {
-        for process in self.processes.values_mut() {
-            if process.state == ThreadState::Blocked(event) {
-                process.state = ThreadState::Runnable;
-                if process.pid != self.current {
-                    self.run_queue.push_back(process.pid);
-                }
-            }
+        let woken: alloc::vec::Vec<Pid> = self
+            .processes
+            .values()
+            .filter(|process| process.state == ThreadState::Blocked(event))
+            .map(|process| process.pid)
+            .collect();
+        for pid in woken {
+            self.make_runnable(pid);
         }
+    }
+
+    /// Puts a blocked or new process on the run queue, asking for a switch
+    /// if it outranks the running one.
+    pub fn make_runnable(&mut self, pid: Pid) {
+        let current_level = self.processes.get(&self.current).map_or(0, Process::level);
+        let current_runnable = self
+            .processes
+            .get(&self.current)
+            .is_some_and(|process| process.state == ThreadState::Runnable);
+        let Some(process) = self.processes.get_mut(&pid) else {
+            return;
+        };
+        process.state = ThreadState::Runnable;
+        if let Some(timer) = process.timer.take() {
+            self.timers.cancel(timer);
+        }
+        if pid == self.current {
+            return;
+        }
+        let level = process.level();
+        self.run_queue.enqueue(pid, level);
+        if !current_runnable || crate::sched::policy::should_preempt(current_level, level) {
+            self.need_reschedule = true;
+        }
+    }
+
+    /// Takes a process off the run queue (it ended or changed priority).
+    pub fn unqueue(&mut self, pid: Pid) {
+        if let Some(level) = self.processes.get(&pid).map(Process::level) {
+            self.run_queue.remove(pid, level);
+        }
+    }
+
+    /// When the running thread's slice ends, if it has one: SCHED_RR and
+    /// SCHED_OTHER rotate among equals, SCHED_FIFO never does.
+    pub fn slice_end(&self) -> Option<u64> {
+        let current = self.processes.get(&self.current)?;
+        let slice = crate::sched::policy::timeslice_ns(current.params.policy)?;
+        let level = current.level();
+        let peers = self.run_queue.peek_level().is_some_and(|queued| queued >= level);
+        peers.then(|| current.slice_start.saturating_add(slice))
+    }
+
+    /// Whether the running thread used up its slice with others waiting.
+    pub fn slice_expired(&self, now: u64) -> bool {
+        self.slice_end().is_some_and(|end| now >= end)
     }
 }
 
@@ -166,12 +237,18 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         kernel_stack,
         saved_sp,
         tls: 0,
+        params: DEFAULT_PARAMS,
+        slice_start: 0,
+        timer: None,
+        timed_out: false,
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);
     *TABLE.lock() = Some(ProcessTable {
         processes,
-        run_queue: VecDeque::new(),
+        run_queue: RunQueue::new(),
+        timers: TimerQueue::new(),
+        need_reschedule: false,
         current: INIT,
         next_pid: 2,
     });

@@ -1,83 +1,113 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Choosing who runs next, and the hand-off to them.
 //!
-//! Scheduling here is cooperative: a thread gives up the CPU when it
-//! blocks, yields or exits, and the next runnable thread in first-in,
-//! first-out order runs. Issue 4 puts priorities and preemption on top of
-//! the same run queue. This module is on the crate's `unsafe` list: it
-//! calls the platform's context switch.
+//! Preemptive and fixed-priority, with Linux's policies: SCHED_FIFO and
+//! SCHED_RR threads at priorities 1-99 run before every SCHED_OTHER thread,
+//! the highest priority first, round-robin within a priority for RR and
+//! OTHER (time slices), run-to-block for FIFO. The policy itself is pure
+//! code (`policy`, `timer_queue`), tested on the host; this file applies it
+//! to the process table and performs the switch.
+//!
+//! The kernel runs with interrupts masked. A thread that becomes runnable
+//! with a higher priority than the running one sets `need_reschedule`; the
+//! switch happens at the next [`preemption_point`], which the arch crate
+//! calls on every return to a process (after an interrupt, a system call or
+//! a fault). So an interrupt that wakes a high-priority thread switches to
+//! it on its way out. The longest interrupt-masked stretch is therefore the
+//! longest system call: today execve of a large program (it checks the
+//! whole ELF image and builds the stack) or fork of a large process (it
+//! walks every page table entry).
+//!
+//! When nothing can run, the CPU waits in WFI (interrupts stay masked: WFI
+//! still wakes on a pending interrupt, which is then dispatched by polling
+//! the controller) and the idle count goes up.
+//!
+//! This module is on the crate's `unsafe` list: it calls the platform's
+//! context switch.
+
+pub mod policy;
+pub mod timer_queue;
 
 use crate::platform;
 use crate::process::thread::{Event, ThreadState};
-use crate::process::{Pid, TABLE, with_table};
+use crate::process::{Pid, ProcessTable, TABLE, with_table};
+use core::sync::atomic::{AtomicU64, Ordering};
 
-/// Gives the CPU to the next runnable thread, if any; returns when this
-/// thread runs again (at once if it is the only runnable one).
-pub fn schedule() {
-    loop {
-        let mut guard = TABLE.lock();
-        let table = guard.as_mut().expect("the process table exists");
-        wake_deferred(table);
-        let current = table.current;
-        let current_runnable = table.current().state == ThreadState::Runnable;
-        let next = loop {
-            match table.run_queue.pop_front() {
-                Some(pid)
-                    if table
-                        .processes
-                        .get(&pid)
-                        .is_some_and(|p| p.state == ThreadState::Runnable) =>
-                {
-                    break Some(pid);
-                }
-                Some(_) => continue,
-                None => break None,
-            }
-        };
-        let Some(next) = next else {
-            if current_runnable {
-                return;
-            }
-            let console_waiters = table
-                .processes
-                .values()
-                .any(|process| process.state == ThreadState::Blocked(Event::ConsoleInput));
-            drop(guard);
-            if !console_waiters {
-                crate::println!("kernel: every process is blocked and nothing can wake them");
-                crate::fatal::stop(crate::platform::ExitStatus::NoInit);
-            }
-            wait_for_console();
-            continue;
-        };
-        if current_runnable {
-            table.run_queue.push_back(current);
-        }
-        table.current = next;
-        let save = core::ptr::addr_of_mut!(table.current_saved_sp_slot(current).saved_sp);
-        let next_process = table.processes.get(&next).expect("picked from the table");
-        let load = next_process.saved_sp;
-        next_process.memory.space.activate();
-        platform::get().set_thread_pointer(next_process.tls);
-        drop(guard);
-        // SAFETY: `save` points into the current process, which stays in
-        // the table (zombies are only reaped by another thread, after this
-        // switch stored the sp); `load` is the saved sp of a runnable
-        // thread, whose stack lives as long as its process.
-        unsafe { platform::get().switch_thread(save, load, next.0) };
-        return;
+/// Times the CPU went idle (WFI) because nothing could run.
+static IDLE_ENTRIES: AtomicU64 = AtomicU64::new(0);
+
+/// How often the CPU has idled since boot.
+pub fn idle_entries() -> u64 {
+    IDLE_ENTRIES.load(Ordering::Relaxed)
+}
+
+/// Why the running thread calls the scheduler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reason {
+    /// It blocked or ended: it is not runnable.
+    Block,
+    /// It gives up the CPU (sched_yield, or its time slice ended): to the
+    /// tail of its priority.
+    Yield,
+    /// Something of higher priority became runnable: it keeps its place at
+    /// the head of its priority (POSIX for a preempted SCHED_FIFO thread).
+    Preempt,
+}
+
+/// Switches if a higher-priority thread is waiting or the time slice ran
+/// out. The arch crate calls this on every way back to a process.
+pub fn preemption_point() {
+    let (due, slice_over) = with_table(|table| {
+        let slice_over = table.slice_expired(platform::get().monotonic_nanoseconds());
+        (core::mem::take(&mut table.need_reschedule), slice_over)
+    });
+    if slice_over {
+        switch(Reason::Yield);
+    } else if due {
+        switch(Reason::Preempt);
     }
 }
 
-/// Blocks the running thread until `event` is woken, then returns.
+/// Blocks the running thread until `event` is woken.
 pub fn block_on(event: Event) {
     with_table(|table| table.current().state = ThreadState::Blocked(event));
-    schedule();
+    switch(Reason::Block);
 }
 
-/// Lets every other runnable thread run once before this one continues.
+/// Blocks the running thread until `event` is woken or the monotonic
+/// clock reaches `deadline`; returns true if the deadline passed first.
+pub fn block_until(event: Event, deadline: u64) -> bool {
+    let now = platform::get().monotonic_nanoseconds();
+    if deadline <= now {
+        return true;
+    }
+    with_table(|table| {
+        let pid = table.current;
+        let timer = table.timers.insert(deadline, pid);
+        let process = table.current();
+        process.state = ThreadState::Blocked(event);
+        process.timer = Some(timer);
+        process.timed_out = false;
+    });
+    reprogram_timer();
+    switch(Reason::Block);
+    with_table(|table| {
+        let process = table.current();
+        if let Some(timer) = process.timer.take() {
+            table.timers.cancel(timer);
+        }
+        core::mem::take(&mut table.current().timed_out)
+    })
+}
+
+/// Switches away from a thread that has ended, for good.
+pub fn leave() {
+    switch(Reason::Block);
+}
+
+/// Gives up the CPU to threads of the same priority.
 pub fn yield_now() {
-    schedule();
+    switch(Reason::Yield);
 }
 
 /// Makes every thread waiting for `event` runnable.
@@ -87,8 +117,7 @@ pub fn wake(event: Event) {
 
 /// Events to wake at the next scheduling point, for code that runs while
 /// the process table is locked (dropping a pipe end inside `close`).
-static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> =
-    spin::Mutex::new(alloc::vec::Vec::new());
+static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> = spin::Mutex::new(alloc::vec::Vec::new());
 
 /// Wakes `event` at the next scheduling point.
 pub fn wake_later(event: Event) {
@@ -96,37 +125,105 @@ pub fn wake_later(event: Event) {
 }
 
 /// Wakes what `wake_later` recorded; the caller holds the table.
-fn wake_deferred(table: &mut crate::process::ProcessTable) {
+fn wake_deferred(table: &mut ProcessTable) {
     let events = core::mem::take(&mut *DEFERRED_WAKES.lock());
     for event in events {
         table.wake(event);
     }
 }
 
-/// Idles until a console byte arrives, then wakes the readers.
-fn wait_for_console() {
+/// The timer fired: wake the threads whose deadlines passed.
+pub fn timer_expired() {
+    let now = platform::get().monotonic_nanoseconds();
+    with_table(|table| {
+        for pid in table.timers.expire(now) {
+            if let Some(process) = table.processes.get_mut(&pid) {
+                process.timer = None;
+                if matches!(process.state, ThreadState::Blocked(_)) {
+                    process.timed_out = true;
+                    table.make_runnable(pid);
+                }
+            }
+        }
+    });
+    reprogram_timer();
+}
+
+/// Programs the one-shot timer for the nearest thing that needs it: a
+/// sleeper's deadline, or the end of the running thread's time slice when
+/// others of its priority wait. Nothing to wait for means no tick at all.
+pub fn reprogram_timer() {
+    let deadline = with_table(|table| {
+        let slice_end = table.slice_end();
+        match (table.timers.next_deadline(), slice_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    });
+    platform::get().set_timer(deadline);
+}
+
+/// Runs the highest-priority runnable thread, putting the current one
+/// back as `reason` says; idles in WFI while nothing can run.
+fn switch(reason: Reason) {
     loop {
-        if crate::file::console_input_ready() {
-            wake(Event::ConsoleInput);
+        let mut guard = TABLE.lock();
+        let table = guard.as_mut().expect("the process table exists");
+        wake_deferred(table);
+        let current = table.current;
+        let current_runnable = table.current().state == ThreadState::Runnable;
+        if current_runnable && reason != Reason::Block {
+            let level = table.current().level();
+            if reason == Reason::Preempt {
+                table.run_queue.enqueue_front(current, level);
+            } else {
+                table.run_queue.enqueue(current, level);
+            }
+        }
+        let Some((next, _)) = table.run_queue.pick() else {
+            drop(guard);
+            if current_runnable {
+                return;
+            }
+            idle();
+            continue;
+        };
+        let now = platform::get().monotonic_nanoseconds();
+        let next_process = table.processes.get_mut(&next).expect("queued processes exist");
+        next_process.slice_start = now;
+        if next == current {
+            drop(guard);
+            reprogram_timer();
             return;
         }
-        platform::get().idle();
+        let load = next_process.saved_sp;
+        next_process.memory.space.activate();
+        platform::get().set_thread_pointer(next_process.tls);
+        table.current = next;
+        let save = core::ptr::addr_of_mut!(table.current_saved_sp_slot(current).saved_sp);
+        drop(guard);
+        reprogram_timer();
+        // SAFETY: `save` points into the current process, which stays in
+        // the table (zombies are only reaped by another thread, after this
+        // switch stored the sp); `load` is the saved sp of a runnable
+        // thread, whose stack lives as long as its process.
+        unsafe { platform::get().switch_thread(save, load, next.0) };
+        return;
     }
 }
 
-/// Starts running `first` from the boot thread, which is never resumed.
-pub fn start(first: Pid) -> ! {
-    let load = with_table(|table| {
-        table.current = first;
-        let process = table.processes.get(&first).expect("init was created");
-        process.memory.space.activate();
-        process.saved_sp
+/// Nothing can run: wait for an interrupt, or give up if nothing could
+/// ever wake anyone.
+fn idle() {
+    let sleepers = with_table(|table| {
+        table.processes.values().any(|process| matches!(process.state, ThreadState::Blocked(_)))
     });
-    let mut boot_sp = 0;
-    // SAFETY: the boot stack stays allocated (it is static) though we never
-    // return to it; `load` was made by prepare_thread for init.
-    unsafe { platform::get().switch_thread(&mut boot_sp, load, first.0) };
-    unreachable!("nothing switches back to the boot thread");
+    if !sleepers {
+        crate::println!("kernel: no process can run and none waits: stopping");
+        crate::fatal::stop(crate::platform::ExitStatus::NoInit);
+    }
+    IDLE_ENTRIES.fetch_add(1, Ordering::Relaxed);
+    platform::get().wait_for_interrupt();
 }
 
 /// Prepares a new thread on `stack`: `initialize` sets its user registers.
@@ -138,4 +235,20 @@ pub fn new_thread(
     // SAFETY: the stack is a fresh allocation owned by the new thread's
     // process; nothing else uses its top bytes.
     unsafe { platform::get().prepare_thread(stack.top(), initialize) }
+}
+
+/// Starts running `first` from the boot thread, which is never resumed.
+pub fn start(first: Pid) -> ! {
+    let load = with_table(|table| {
+        table.current = first;
+        let process = table.processes.get_mut(&first).expect("init was created");
+        process.slice_start = platform::get().monotonic_nanoseconds();
+        process.memory.space.activate();
+        process.saved_sp
+    });
+    let mut boot_sp = 0;
+    // SAFETY: the boot stack stays allocated (it is static) though we never
+    // return to it; `load` was made by prepare_thread for init.
+    unsafe { platform::get().switch_thread(&mut boot_sp, load, first.0) };
+    unreachable!("nothing switches back to the boot thread");
 }

@@ -12,6 +12,7 @@ mod files;
 mod information;
 mod memory;
 mod process;
+mod scheduling;
 
 use crate::println;
 use crate::trap::UserFrame;
@@ -68,7 +69,14 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Getpid | Sysnum::Gettid => process::getpid().into(),
         Sysnum::Getppid => process::getppid().into(),
         Sysnum::Kill => process::kill(a0, a1).into(),
-        Sysnum::SchedYield => process::sched_yield().into(),
+        Sysnum::SchedYield => scheduling::sched_yield().into(),
+        Sysnum::SchedSetscheduler => scheduling::sched_setscheduler(a0, a1, a2).into(),
+        Sysnum::SchedGetscheduler => scheduling::sched_getscheduler(a0).into(),
+        Sysnum::SchedSetparam => scheduling::sched_setparam(a0, a1).into(),
+        Sysnum::SchedGetparam => scheduling::sched_getparam(a0, a1).into(),
+        Sysnum::SchedGetPriorityMax => scheduling::sched_get_priority_max(a0).into(),
+        Sysnum::SchedGetPriorityMin => scheduling::sched_get_priority_min(a0).into(),
+        Sysnum::SchedRrGetInterval => scheduling::sched_rr_get_interval(a0, a1).into(),
         Sysnum::Getuid32 | Sysnum::Geteuid32 | Sysnum::Getgid32 | Sysnum::Getegid32 => Ok(0).into(),
         Sysnum::SetTls => process::set_tls(a0).into(),
         Sysnum::Read => files::read(a0, a1, a2).into(),
@@ -96,6 +104,9 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Sysinfo => information::sysinfo(a0).into(),
         Sysnum::ClockGettime => crate::time::clock_gettime(a0, a1).into(),
         Sysnum::Nanosleep => crate::time::nanosleep(a0, a1).into(),
+        Sysnum::ClockGetres => crate::time::clock_getres(a0, a1).into(),
+        Sysnum::ClockNanosleep => crate::time::clock_nanosleep(a0, a1, a2, a3).into(),
+        Sysnum::Gettimeofday => crate::time::gettimeofday(a0, a1).into(),
         other => {
             report_unknown(other as u32);
             Outcome::Return(Err(Errno::ENOSYS))

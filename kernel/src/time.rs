@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Time: the monotonic clock and the system calls that read it.
+//! Time: the monotonic clock, the one-shot timer, and the calls on them.
 //!
 //! A [`Clock`] is a free-running counter the board provides (the ARM
 //! generic timer on the Cortex-A15, the Cortex-A9 global timer on the
-//! i.MX6Q), converted to nanoseconds since it started. Every POSIX clock
-//! reads it for now: there is no wall-clock source, so CLOCK_REALTIME
-//! counts from boot as well. Sleeping yields until the deadline has passed
-//! (no timer interrupt yet: the preemptive, tickless scheduler is issue 4).
+//! i.MX6Q), in nanoseconds since it started. Every POSIX clock reads it:
+//! there is no battery-backed wall clock, so CLOCK_REALTIME counts from boot
+//! too, and the _COARSE clocks are the same clock (their resolution is
+//! reported as the counter's). The timer is one-shot, programmed by the
+//! scheduler for the nearest deadline (tickless: no periodic interrupt when
+//! nothing needs one); sleeps block until their deadline and so last at
+//! least the time asked, with the counter's precision, not a tick's.
 
+use crate::process::thread::Event;
 use crate::process::with_current;
 use crate::{platform, sched, uaccess};
-use abi::clock::Timespec;
+use abi::clock::{self, Timespec, Timeval};
 use abi::errno::Errno;
 
 /// A free-running clock.
 pub trait Clock: Sync {
     /// Nanoseconds since the clock started.
     fn nanoseconds(&self) -> u64;
+    /// The length of one count, in nanoseconds (at least 1).
+    fn resolution(&self) -> u64 {
+        1
+    }
 }
 
 /// Converts `ticks` of a `frequency_hz` counter to nanoseconds without
@@ -31,34 +39,92 @@ pub fn ticks_to_nanoseconds(ticks: u64, frequency_hz: u32) -> u64 {
     seconds * 1_000_000_000 + rest * 1_000_000_000 / frequency
 }
 
-/// The clocks clock_gettime knows (0 to 7, as Linux numbers them).
+/// Converts nanoseconds to ticks of a `frequency_hz` counter, rounding up
+/// so that a deadline is never early.
+pub fn nanoseconds_to_ticks(nanoseconds: u64, frequency_hz: u32) -> u64 {
+    let frequency = u64::from(frequency_hz);
+    let seconds = nanoseconds / 1_000_000_000;
+    let rest = nanoseconds % 1_000_000_000;
+    seconds * frequency + (rest * frequency).div_ceil(1_000_000_000)
+}
+
+/// The timer interrupt: wake sleepers and end time slices.
+pub fn timer_interrupt() {
+    sched::timer_expired();
+}
+
+/// Now, on the monotonic clock.
+pub fn now() -> u64 {
+    platform::get().monotonic_nanoseconds()
+}
+
+/// The clocks clock_gettime knows: every Linux clock id 0 to 7 (CPU-time
+/// clocks 2 and 3 read the same clock: per-thread CPU accounting is not
+/// kept yet).
 fn check_clock(clock: u32) -> Result<(), Errno> {
-    if clock <= abi::clock::CLOCK_BOOTTIME {
-        Ok(())
-    } else {
-        Err(Errno::EINVAL)
-    }
+    if clock <= clock::CLOCK_BOOTTIME { Ok(()) } else { Err(Errno::EINVAL) }
 }
 
 /// clock_gettime(clock, timespec).
 pub fn clock_gettime(clock: u32, address: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
-    let now = Timespec::from_nanoseconds(platform::get().monotonic_nanoseconds());
+    let now = Timespec::from_nanoseconds(now());
     with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
     Ok(0)
 }
 
-/// nanosleep(request, remainder): sleeps at least the requested time.
-pub fn nanosleep(request: u32, _remainder: u32) -> Result<u32, Errno> {
-    let mut bytes = [0u8; 8];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, request, &mut bytes))?;
-    let duration = Timespec::from_bytes(&bytes).to_nanoseconds()?;
-    let deadline = platform::get()
-        .monotonic_nanoseconds()
-        .saturating_add(duration);
-    while platform::get().monotonic_nanoseconds() < deadline {
-        sched::yield_now();
+/// clock_getres(clock, timespec): the counter's tick (NULL is allowed).
+pub fn clock_getres(clock: u32, address: u32) -> Result<u32, Errno> {
+    check_clock(clock)?;
+    if address != 0 {
+        let resolution = Timespec::from_nanoseconds(platform::get().clock_resolution());
+        with_current(|process| {
+            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+        })?;
     }
+    Ok(0)
+}
+
+/// gettimeofday(timeval, timezone): the timezone is left alone.
+pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
+    if address != 0 {
+        let now = Timeval::from_nanoseconds(now());
+        with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    }
+    Ok(0)
+}
+
+/// Reads a timespec argument.
+fn read_timespec(address: u32) -> Result<u64, Errno> {
+    let mut bytes = [0u8; Timespec::SIZE];
+    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    Timespec::from_bytes(&bytes).to_nanoseconds()
+}
+
+/// Sleeps until the monotonic clock reads `deadline`.
+fn sleep_until(deadline: u64) {
+    while now() < deadline {
+        sched::block_until(Event::Sleep, deadline);
+    }
+}
+
+/// nanosleep(request, remainder).
+pub fn nanosleep(request: u32, _remainder: u32) -> Result<u32, Errno> {
+    let duration = read_timespec(request)?;
+    sleep_until(now().saturating_add(duration));
+    Ok(0)
+}
+
+/// TIMER_ABSTIME for clock_nanosleep.
+const TIMER_ABSTIME: u32 = 1;
+
+/// clock_nanosleep(clock, flags, request, remainder), relative or with
+/// TIMER_ABSTIME an absolute deadline on the clock.
+pub fn clock_nanosleep(clock: u32, flags: u32, request: u32, _remainder: u32) -> Result<u32, Errno> {
+    check_clock(clock)?;
+    let time = read_timespec(request)?;
+    let deadline = if flags & TIMER_ABSTIME != 0 { time } else { now().saturating_add(time) };
+    sleep_until(deadline);
     Ok(0)
 }
 
@@ -70,10 +136,16 @@ mod tests {
     fn ticks_convert_exactly_and_without_overflow() {
         assert_eq!(ticks_to_nanoseconds(62_500_000, 62_500_000), 1_000_000_000);
         assert_eq!(ticks_to_nanoseconds(1, 24_000_000), 41);
-        assert_eq!(
-            ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000),
-            u64::MAX / 2
-        );
+        assert_eq!(ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000), u64::MAX / 2);
         assert_eq!(ticks_to_nanoseconds(5, 0), 0);
+    }
+
+    #[test]
+    fn deadlines_round_up_to_the_next_tick() {
+        assert_eq!(nanoseconds_to_ticks(1_000_000_000, 62_500_000), 62_500_000);
+        assert_eq!(nanoseconds_to_ticks(1, 62_500_000), 1);
+        assert_eq!(nanoseconds_to_ticks(16, 62_500_000), 1);
+        assert_eq!(nanoseconds_to_ticks(17, 62_500_000), 2);
+        assert_eq!(nanoseconds_to_ticks(0, 100_000_000), 0);
     }
 }

@@ -9,6 +9,7 @@
 #![no_main]
 
 use armv7::platform::Armv7Platform;
+use armv7::interrupts::{EventTimer, GicAddresses, InterruptWiring};
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::ns16550::Ns16550;
 use kernel::addr::PhysAddr;
@@ -20,6 +21,18 @@ static BOARD: Board = Board {
     console_uart_size: 0x1000,
     default_ram_size: 1 << 30,
     clock: ClockSource::GenericTimer,
+    interrupts: InterruptWiring {
+        gic: GicAddresses {
+            distributor: PhysAddr(0x4821_1000),
+            cpu_interface: PhysAddr(0x4821_2000),
+        },
+        timer: EventTimer::GenericVirtual,
+        // PPI 27: the virtual timer.
+        timer_interrupt: 27,
+        // UART3 is MPU_IRQ_69 once the crossbar routes it (issue 6 sets
+        // the crossbar; until then console input is polled only).
+        console_interrupt: 32 + 69,
+    },
 };
 static CONSOLE: Once<Ns16550> = Once::new();
 

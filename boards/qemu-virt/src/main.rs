@@ -9,6 +9,7 @@
 #![no_main]
 
 use armv7::platform::Armv7Platform;
+use armv7::interrupts::{EventTimer, GicAddresses, InterruptWiring};
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::pl011::Pl011;
 use kernel::addr::PhysAddr;
@@ -20,6 +21,17 @@ static BOARD: Board = Board {
     console_uart_size: 0x1000,
     default_ram_size: 128 << 20,
     clock: ClockSource::GenericTimer,
+    interrupts: InterruptWiring {
+        gic: GicAddresses {
+            distributor: PhysAddr(0x0800_0000),
+            cpu_interface: PhysAddr(0x0801_0000),
+        },
+        timer: EventTimer::GenericVirtual,
+        // PPI 27: the virtual timer.
+        timer_interrupt: 27,
+        // The PL011 is SPI 1 on QEMU virt.
+        console_interrupt: 32 + 1,
+    },
 };
 static CONSOLE: Once<Pl011> = Once::new();
 

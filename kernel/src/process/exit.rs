@@ -24,6 +24,11 @@ pub fn terminate(table: &mut ProcessTable, pid: Pid, status: u32) -> bool {
     if matches!(process.state, ThreadState::Zombie(_)) {
         return false;
     }
+    if let Some(timer) = process.timer.take() {
+        table.timers.cancel(timer);
+    }
+    table.unqueue(pid);
+    let process = table.processes.get_mut(&pid).expect("checked above");
     process.memory.release_pages();
     process.files = FdTable::new();
     process.state = ThreadState::Zombie(status);
@@ -58,7 +63,7 @@ pub fn exit_current(status: u32) -> ! {
         println!("init exited with status {code}");
         fatal::stop(ExitStatus::InitExited(code as u8));
     }
-    sched::schedule();
+    sched::leave();
     unreachable!("a zombie is never scheduled");
 }
 

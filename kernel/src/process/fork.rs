@@ -24,6 +24,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
         let (parent_pid, name) = (parent.pid, parent.name.clone());
         let files = parent.files.clone();
         let tls = parent.tls;
+        let params = parent.params;
         let working_directory = parent.working_directory.clone();
         let kernel_stack = KernelStack::new();
         let saved_sp = crate::sched::new_thread(&kernel_stack, &mut |child| {
@@ -42,9 +43,13 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             kernel_stack,
             saved_sp,
             tls,
+            params,
+            slice_start: 0,
+            timer: None,
+            timed_out: false,
         };
         table.processes.insert(pid, child);
-        table.run_queue.push_back(pid);
+        table.make_runnable(pid);
         Ok(pid)
     })
 }

@@ -43,6 +43,8 @@ pub enum Event {
     Pipe(usize),
     /// A byte typed on the console.
     ConsoleInput,
+    /// Nothing but the deadline (nanosleep).
+    Sleep,
 }
 
 /// Where a thread is in its life.

@@ -5,7 +5,7 @@ use super::Outcome;
 use crate::process::exit::{exit_current, terminate, wait};
 use crate::process::{Pid, exec, fork as fork_process, with_current, with_table};
 use crate::trap::UserFrame;
-use crate::{sched, uaccess};
+use crate::uaccess;
 use abi::errno::Errno;
 use abi::{signal, wait as wait_status};
 use alloc::vec::Vec;
@@ -128,12 +128,6 @@ pub fn kill(pid: u32, signal_number: u32) -> Result<u32, Errno> {
         exit_current(wait_status::signalled(signal_number));
     }
     with_table(|table| terminate(table, target, wait_status::signalled(signal_number)));
-    Ok(0)
-}
-
-/// sched_yield.
-pub fn sched_yield() -> Result<u32, Errno> {
-    sched::yield_now();
     Ok(0)
 }
 

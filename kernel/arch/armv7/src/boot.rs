@@ -75,6 +75,11 @@ _start:
     and     r1, r0, #{mode_mask}
     cmp     r1, #{mode_hyp}
     bne     1f                          @ not HYP: already SVC (or another PL1 mode)
+    mov     r1, #0
+    mov     r2, #0
+    mcrr    p15, 4, r1, r2, c14         @ CNTVOFF = 0: virtual count = physical
+    mov     r1, #3
+    mcr     p15, 4, r1, c14, c1, 0      @ CNTHCTL: PL1 may use the physical timer
     bic     r0, r0, #{mode_mask}        @ HYP: build an SPSR for SVC ...
     orr     r0, r0, #{mode_svc}
     orr     r0, r0, #{psr_aif}          @ ... with A, I and F masked

@@ -84,6 +84,14 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
         report_kernel_fault(frame, kind);
         kernel::fatal::stop(ExitStatus::KernelFault);
     }
+    handle_user_exception(frame, kind);
+    // Every way back to a process passes here: switch if a higher-priority
+    // thread became runnable or the time slice ran out.
+    kernel::sched::preemption_point();
+}
+
+/// Routes an exception taken from User or System mode to the core.
+fn handle_user_exception(frame: &mut TrapFrame, kind: ExceptionKind) {
     match kind {
         ExceptionKind::SupervisorCall => kernel::syscall::handle(frame),
         ExceptionKind::DataAbort => {
@@ -109,7 +117,8 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
             fix_up_pc(frame, kind);
             kernel::process::fault::handle_undefined_instruction(frame);
         }
-        ExceptionKind::Irq | ExceptionKind::Fiq | ExceptionKind::Reset => {
+        ExceptionKind::Irq => crate::interrupts::dispatch_pending(),
+        ExceptionKind::Fiq | ExceptionKind::Reset => {
             report_kernel_fault(frame, kind);
             kernel::fatal::stop(ExitStatus::KernelFault);
         }

@@ -54,3 +54,39 @@ impl Clock for GenericTimer {
         ticks_to_nanoseconds(Self::count(), Self::frequency())
     }
 }
+
+/// The generic timer's virtual timer (CNTV_*) as the one-shot event timer.
+/// Its interrupt is PPI 27 (GIC INTID 27).
+pub struct VirtualTimer;
+
+/// CNTV_CTL.ENABLE.
+const CNTV_CTL_ENABLE: u32 = 1;
+
+impl VirtualTimer {
+    /// Fires when the virtual count reaches `deadline` (nanoseconds on the
+    /// monotonic clock, which is the same counter).
+    pub fn arm(deadline: u64) {
+        let ticks = kernel::time::nanoseconds_to_ticks(deadline, GenericTimer::frequency());
+        // SAFETY: writing CNTV_CVAL and CNTV_CTL only programs this core's
+        // virtual timer, which the kernel owns.
+        unsafe {
+            asm!(
+                "mcrr p15, 3, {low}, {high}, c14",  // CNTV_CVAL
+                "mcr p15, 0, {enable}, c14, c3, 1", // CNTV_CTL: enabled, unmasked
+                "isb",
+                low = in(reg) ticks as u32,
+                high = in(reg) (ticks >> 32) as u32,
+                enable = in(reg) CNTV_CTL_ENABLE,
+                options(nomem, nostack, preserves_flags),
+            )
+        };
+    }
+
+    /// Stops the timer (and so drops its interrupt).
+    pub fn disarm() {
+        // SAFETY: as in `arm`.
+        unsafe {
+            asm!("mcr p15, 0, {}, c14, c3, 1", "isb", in(reg) 0, options(nomem, nostack, preserves_flags))
+        };
+    }
+}

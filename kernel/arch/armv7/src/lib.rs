@@ -38,6 +38,8 @@ pub mod exception;
 #[cfg(target_arch = "arm")]
 pub mod generic_timer;
 #[cfg(target_arch = "arm")]
+pub mod interrupts;
+#[cfg(target_arch = "arm")]
 pub mod memory_setup;
 #[cfg(target_arch = "arm")]
 pub mod mmu;

@@ -121,9 +121,15 @@ impl Platform for Armv7Platform {
         self.clock.get().map_or(0, |clock| clock.nanoseconds())
     }
 
-    fn idle(&self) {
-        // Interrupts are not enabled yet (issue 4): nothing would wake a
-        // WFI, so idling is a pause in a polling loop.
-        core::hint::spin_loop();
+    fn clock_resolution(&self) -> u64 {
+        self.clock.get().map_or(1, |clock| clock.resolution())
+    }
+
+    fn set_timer(&self, deadline: Option<u64>) {
+        crate::interrupts::set_timer(deadline, self.monotonic_nanoseconds());
+    }
+
+    fn wait_for_interrupt(&self) {
+        crate::interrupts::wait_for_interrupt();
     }
 }

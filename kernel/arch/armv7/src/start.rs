@@ -7,6 +7,7 @@
 //! picks a driver type.
 
 use crate::generic_timer::GenericTimer;
+use crate::interrupts::InterruptWiring;
 use crate::memory_setup::finish_memory_setup;
 use crate::platform::Armv7Platform;
 use crate::{cpu, mmu};
@@ -27,6 +28,8 @@ pub struct Board {
     pub default_ram_size: u32,
     /// The free-running counter behind `clock_gettime`.
     pub clock: ClockSource,
+    /// The GIC, event timer and interrupt lines.
+    pub interrupts: InterruptWiring,
 }
 
 /// Where a board's monotonic clock comes from.
@@ -47,13 +50,15 @@ static GENERIC_TIMER: GenericTimer = GenericTimer;
 static GLOBAL_TIMER: Once<A9GlobalTimer> = Once::new();
 
 /// Brings up the board's clock and gives it to the platform.
-fn start_clock(board: &'static Board) {
+/// `device_tree_hz` is PERIPHCLK as the device tree gives it, if it does.
+fn start_clock(board: &'static Board, device_tree_hz: Option<u32>) {
     match board.clock {
         ClockSource::GenericTimer => board.platform.set_clock(&GENERIC_TIMER),
         ClockSource::A9GlobalTimer {
             physical,
             frequency_hz,
         } => {
+            let frequency_hz = device_tree_hz.unwrap_or(frequency_hz);
             // SAFETY: the board names its global timer block, a device.
             let Ok(registers) = (unsafe { mmu::map_device(physical, 0x20) }) else {
                 kernel::println!("clock: cannot map the global timer at {physical}");
@@ -111,6 +116,15 @@ pub unsafe fn start_kernel<C: Console + 'static>(
         )
     };
     boot.entry_mode = crate::mode::mode_name(reset.entry_psr);
-    start_clock(board);
+    let device_tree_hz = boot.device_tree.as_ref().and_then(|tree| tree.global_timer_frequency);
+    start_clock(board, device_tree_hz);
+    let periphclk_hz = match board.clock {
+        ClockSource::A9GlobalTimer { frequency_hz, .. } => device_tree_hz.unwrap_or(frequency_hz),
+        ClockSource::GenericTimer => 0,
+    };
+    match crate::interrupts::init(&board.interrupts, periphclk_hz) {
+        Ok(()) => console.enable_input_interrupt(),
+        Err(error) => kernel::println!("interrupts: cannot map the GIC or timer: {error:?}"),
+    }
     kernel::boot::kernel_main(&board.platform, boot)
 }
