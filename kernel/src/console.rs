@@ -23,6 +23,10 @@ pub trait Console: Sync {
 
     /// Lets received bytes raise the console's interrupt.
     fn enable_input_interrupt(&self) {}
+
+    /// Clears a latched receive interrupt (before the FIFO is drained, so
+    /// a byte arriving meanwhile raises it again).
+    fn acknowledge_input_interrupt(&self) {}
 }
 
 static CONSOLE: Once<&'static dyn Console> = Once::new();
@@ -48,6 +52,13 @@ pub fn write_bytes(bytes: &[u8]) {
                 None => console.write_bytes(line),
             }
         }
+    }
+}
+
+/// Clears the console's receive interrupt before its FIFO is drained.
+pub fn acknowledge_input_interrupt() {
+    if let Some(console) = CONSOLE.get() {
+        console.acknowledge_input_interrupt();
     }
 }
 

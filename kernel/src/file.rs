@@ -96,6 +96,7 @@ const CONSOLE_INPUT_LIMIT: usize = 4096;
 /// Moves every byte the console's receiver holds into the input buffer
 /// (which also quiets its receive interrupt).
 pub fn receive_console_input() {
+    crate::console::acknowledge_input_interrupt();
     let mut input = CONSOLE_INPUT.lock();
     while let Some(byte) = crate::console::read_byte() {
         if input.len() < CONSOLE_INPUT_LIMIT {

@@ -89,6 +89,8 @@ pub struct ProcessTable {
     /// A runnable process outranks the running one: switch at the next
     /// preemption point.
     pub need_reschedule: bool,
+    /// The run queue gained a thread since the timer was last programmed.
+    pub queue_changed: bool,
     /// The running process.
     pub current: Pid,
     /// The next pid to hand out.
@@ -154,6 +156,7 @@ impl ProcessTable {
         }
         let level = process.level();
         self.run_queue.enqueue(pid, level);
+        self.queue_changed = true;
         if !current_runnable || crate::sched::policy::should_preempt(current_level, level) {
             self.need_reschedule = true;
         }
@@ -249,6 +252,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         run_queue: RunQueue::new(),
         timers: TimerQueue::new(),
         need_reschedule: false,
+        queue_changed: false,
         current: INIT,
         next_pid: 2,
     });

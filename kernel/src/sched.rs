@@ -57,14 +57,20 @@ enum Reason {
 /// Switches if a higher-priority thread is waiting or the time slice ran
 /// out. The arch crate calls this on every way back to a process.
 pub fn preemption_point() {
-    let (due, slice_over) = with_table(|table| {
+    let (due, slice_over, queue_changed) = with_table(|table| {
+        wake_deferred(table);
         let slice_over = table.slice_expired(platform::get().monotonic_nanoseconds());
-        (core::mem::take(&mut table.need_reschedule), slice_over)
+        let queue_changed = core::mem::take(&mut table.queue_changed);
+        (core::mem::take(&mut table.need_reschedule), slice_over, queue_changed)
     });
     if slice_over {
         switch(Reason::Yield);
     } else if due {
         switch(Reason::Preempt);
+    } else if queue_changed {
+        // A thread of the running one's priority became runnable: the
+        // running thread's time slice now needs its timer.
+        reprogram_timer();
     }
 }
 
@@ -153,8 +159,12 @@ pub fn timer_expired() {
 /// sleeper's deadline, or the end of the running thread's time slice when
 /// others of its priority wait. Nothing to wait for means no tick at all.
 pub fn reprogram_timer() {
+    let now = platform::get().monotonic_nanoseconds();
     let deadline = with_table(|table| {
-        let slice_end = table.slice_end();
+        // A slice that already ended needs no interrupt: the preemption
+        // point on the way out switches. Arming a past deadline would
+        // only make the timer fire again at once, forever.
+        let slice_end = table.slice_end().filter(|&end| end > now);
         match (table.timers.next_deadline(), slice_end) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -172,7 +182,9 @@ fn switch(reason: Reason) {
         wake_deferred(table);
         let current = table.current;
         let current_runnable = table.current().state == ThreadState::Runnable;
-        if current_runnable && reason != Reason::Block {
+        // A thread that blocked may be runnable again by now (woken while
+        // the CPU idled): it competes like any other.
+        if current_runnable {
             let level = table.current().level();
             if reason == Reason::Preempt {
                 table.run_queue.enqueue_front(current, level);

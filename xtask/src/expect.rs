@@ -63,6 +63,8 @@ pub struct TestSpec {
     pub qemu_args: Vec<String>,
     /// Boot with the test programs' ramdisk (`initrd: test-programs`).
     pub test_programs: bool,
+    /// A line typed on the console (`stdin:`), sent as QEMU starts.
+    pub stdin: Option<String>,
     /// Expected QEMU exit status.
     pub exit: ExpectedExit,
     /// How long QEMU may run.
@@ -112,6 +114,7 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
     let (mut boards, mut append, mut exit, mut timeout) = (None, None, None, None);
     let mut qemu_args: Option<Vec<String>> = None;
     let mut test_programs: Option<bool> = None;
+    let mut stdin: Option<String> = None;
     for (index, line) in lines.iter().enumerate() {
         let number = index + 1;
         let content = header_content(line);
@@ -129,12 +132,13 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
             "timeout" => timeout.replace(parse_timeout(value, number)?).is_some(),
             "initrd" if value == "test-programs" => test_programs.replace(true).is_some(),
             "initrd" => bail!("line {number}: `initrd` must be `test-programs`"),
+            "stdin" => stdin.replace(value.to_owned()).is_some(),
             "qemu-args" => {
                 let words = value.split_whitespace().map(str::to_owned).collect();
                 qemu_args.replace(words).is_some()
             }
             other => bail!(
-                "line {number}: unknown key `{other}` (known: boards, append, initrd, qemu-args, exit, timeout)"
+                "line {number}: unknown key `{other}` (known: boards, append, initrd, stdin, qemu-args, exit, timeout)"
             ),
         };
         if slot_taken {
@@ -149,6 +153,7 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
         append: append.unwrap_or_default(),
         qemu_args: qemu_args.unwrap_or_default(),
         test_programs: test_programs.unwrap_or(false),
+        stdin,
         exit: exit.unwrap_or(ExpectedExit::Exact(0)),
         timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
         patterns: Vec::new(),

@@ -179,15 +179,25 @@ const OUTPUT_LIMIT: usize = 8 * 1024 * 1024;
 /// Runs QEMU with the console on a pipe, killing it after `timeout`. Like
 /// [`run_interactive`], it runs in our current directory, which the paths
 /// from [`command_line`] are relative to.
-pub fn run_captured(args: &[String], timeout: Duration) -> Result<Captured> {
+pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> Result<Captured> {
     let start = Instant::now();
     let mut child = Command::new(QEMU)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .context_with(|| format!("starting {QEMU}"))?;
+    // Typed on the console: the UART holds it until the kernel reads it.
+    // The pipe stays open until QEMU ends, so QEMU never sees end-of-file.
+    let _typing = match (input, child.stdin.take()) {
+        (Some(text), Some(mut stdin)) => {
+            use std::io::Write;
+            stdin.write_all(format!("{text}\n").as_bytes()).context("typing on the console")?;
+            Some(stdin)
+        }
+        _ => None,
+    };
     let stdout = child
         .stdout
         .take()

@@ -309,7 +309,7 @@ fn run_case(root: &Path, case: &Case<'_>) -> (bool, String) {
         ..Options::default()
     };
     let captured = command_line(&artifacts, &options, Console::Capture)
-        .and_then(|args| run_captured(&args, case.spec.timeout));
+        .and_then(|args| run_captured(&args, case.spec.timeout, case.spec.stdin.as_deref()));
     let captured = match captured {
         Ok(captured) => captured,
         Err(error) => return (false, format!("FAIL {title}: {error}\n")),

@@ -14,6 +14,10 @@ pub const SYSINFO_SIZE: usize = 64;
 pub struct Sysinfo {
     /// Seconds since boot.
     pub uptime: u32,
+    /// `loads[0]`. Linux puts the 1-minute load average there; KML-rs has
+    /// no load average and reports how many times the CPU went idle (WFI)
+    /// since boot instead, which is how tests see an idle system.
+    pub idle_entries: u32,
     /// Total usable RAM in bytes.
     pub total_ram: u32,
     /// Free RAM in bytes.
@@ -29,6 +33,7 @@ impl Sysinfo {
     pub fn to_bytes(&self) -> [u8; SYSINFO_SIZE] {
         let mut bytes = [0; SYSINFO_SIZE];
         put_u32(&mut bytes, 0, self.uptime);
+        put_u32(&mut bytes, 4, self.idle_entries);
         put_u32(&mut bytes, 16, self.total_ram);
         put_u32(&mut bytes, 20, self.free_ram);
         put_u16(&mut bytes, 40, self.processes);
@@ -50,12 +55,14 @@ mod tests {
     fn fields_sit_where_linux_puts_them() {
         let info = Sysinfo {
             uptime: 7,
+            idle_entries: 9,
             total_ram: 0x1000,
             free_ram: 0x800,
             processes: 3,
         };
         let bytes = info.to_bytes();
         assert_eq!(bytes[0], 7);
+        assert_eq!(bytes[4], 9);
         assert_eq!(Sysinfo::free_ram_of(&bytes), 0x800);
         assert_eq!(u16::from_le_bytes([bytes[40], bytes[41]]), 3);
         assert_eq!(

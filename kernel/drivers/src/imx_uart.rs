@@ -3,8 +3,9 @@
 //!
 //! Registers and bits follow the i.MX 6Dual/6Quad Applications Processor
 //! Reference Manual (IMX6DQRM), chapter 64 "Universal Asynchronous
-//! Receiver/Transmitter (UART)", and keep its names. The driver polls: no
-//! interrupt or DMA request is enabled. [`ImxUart::init`] follows the order
+//! Receiver/Transmitter (UART)", and keep its names. The driver polls and
+//! enables no DMA request; the one interrupt it can enable is "receiver
+//! ready", on the kernel's request. [`ImxUart::init`] follows the order
 //! U-Boot's `mxc_serial` uses: software reset, then the control registers,
 //! then the FIFO control and the rate modulator, with the UART enabled
 //! last. The reset must come first because it clears UBIR and UBMR. The
@@ -13,7 +14,7 @@
 use core::hint;
 
 use kernel::console::Console;
-use tock_registers::interfaces::{Readable, Writeable};
+use tock_registers::interfaces::{ReadWriteable, Readable, Writeable};
 use tock_registers::registers::{ReadOnly, ReadWrite, WriteOnly};
 use tock_registers::{register_bitfields, register_structs};
 
@@ -367,7 +368,7 @@ const RECEIVE_TRIGGER_LEVEL: u32 = 1;
 /// only matters if CTS_B is ever handed to the receiver.
 const CTS_TRIGGER_LEVEL: u32 = 32;
 
-/// An i.MX6 UART, driven by polling.
+/// An i.MX6 UART, driven by polling, with an optional receive interrupt.
 pub struct ImxUart {
     registers: Mmio<RegisterBlock>,
 }
@@ -475,6 +476,21 @@ impl ImxUart {
             hint::spin_loop();
         }
     }
+
+    /// Enables the receiver ready interrupt (UCR1.RRDYEN): USR1.RRDY is
+    /// set while the receive FIFO holds at least UFCR.RXTL characters,
+    /// which `init` makes one, so every byte is signalled and the aging
+    /// timer (UCR2.ATEN) is not needed. RRDY clears itself when the FIFO
+    /// drains below RXTL, so there is nothing to acknowledge. `init`
+    /// clears UCR1, so call this after `init`.
+    pub fn enable_receive_interrupt(&self) {
+        self.registers.UCR1.modify(UCR1::RRDYEN::SET);
+    }
+
+    /// Disables the receiver ready interrupt again.
+    pub fn disable_receive_interrupt(&self) {
+        self.registers.UCR1.modify(UCR1::RRDYEN::CLEAR);
+    }
 }
 
 impl Console for ImxUart {
@@ -485,6 +501,9 @@ impl Console for ImxUart {
     }
     fn read_byte(&self) -> Option<u8> {
         Self::read_byte(self)
+    }
+    fn enable_input_interrupt(&self) {
+        self.enable_receive_interrupt();
     }
 }
 
@@ -553,6 +572,16 @@ mod tests {
         let (fake, uart) = fake_imx_uart();
         uart.write_bytes(b"ok");
         assert_eq!(fake.read(0x40), u32::from(b'k'));
+    }
+
+    #[test]
+    fn receive_interrupt_control_touches_only_rrdyen() {
+        let (fake, uart) = fake_imx_uart();
+        fake.write(0x80, 0x1);
+        uart.enable_receive_interrupt();
+        assert_eq!(fake.read(0x80), 0x201, "UCR1: UARTEN, RRDYEN");
+        uart.disable_receive_interrupt();
+        assert_eq!(fake.read(0x80), 0x1, "UCR1: UARTEN only");
     }
 
     #[test]

@@ -9,10 +9,14 @@
 #![no_std]
 
 pub mod a9_global_timer;
+pub mod a9_private_timer;
+pub mod am572x_crossbar;
+pub mod gic;
 pub mod imx_uart;
 pub mod ns16550;
 pub mod pl011;
 pub mod uart_config;
+pub mod wugen;
 
 mod mmio;
 

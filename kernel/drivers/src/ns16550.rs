@@ -23,7 +23,7 @@
 use core::hint;
 
 use kernel::console::Console;
-use tock_registers::interfaces::{Readable, Writeable};
+use tock_registers::interfaces::{ReadWriteable, Readable, Writeable};
 use tock_registers::registers::{Aliased, ReadOnly, ReadWrite};
 use tock_registers::{register_bitfields, register_structs};
 
@@ -254,7 +254,8 @@ register_structs! {
     }
 }
 
-/// An OMAP/16550 UART with a 4-byte register stride, driven by polling.
+/// An OMAP/16550 UART with a 4-byte register stride, driven by polling,
+/// with an optional receive interrupt.
 pub struct Ns16550 {
     registers: Mmio<RegisterBlock>,
     divisor_latch: Mmio<DivisorLatch>,
@@ -341,6 +342,20 @@ impl Ns16550 {
             hint::spin_loop();
         }
     }
+
+    /// Enables the receive data and receive timeout interrupts
+    /// (IER.RHR_IT; 16550: ERBFI). Reading RHR until LSR.RX_FIFO_E is
+    /// clear acknowledges them, so there is no separate clear. On the
+    /// OMAP block the interrupt line is not gated by MCR, unlike a PC's
+    /// 16550 and its OUT2. `init` clears IER, so call this after `init`.
+    pub fn enable_receive_interrupt(&self) {
+        self.registers.IER.modify(IER::RHR_IT::SET);
+    }
+
+    /// Disables the receive interrupts again.
+    pub fn disable_receive_interrupt(&self) {
+        self.registers.IER.modify(IER::RHR_IT::CLEAR);
+    }
 }
 
 impl Console for Ns16550 {
@@ -351,6 +366,9 @@ impl Console for Ns16550 {
     }
     fn read_byte(&self) -> Option<u8> {
         Self::read_byte(self)
+    }
+    fn enable_input_interrupt(&self) {
+        self.enable_receive_interrupt();
     }
 }
 
@@ -420,6 +438,16 @@ mod tests {
         let (fake, uart) = fake_ns16550();
         uart.write_bytes(b"AM");
         assert_eq!(fake.read(0x00), u32::from(b'M'));
+    }
+
+    #[test]
+    fn receive_interrupt_control_touches_only_rhr_it() {
+        let (fake, uart) = fake_ns16550();
+        fake.write(0x04, 1 << 2);
+        uart.enable_receive_interrupt();
+        assert_eq!(fake.read(0x04), 0b101, "IER: LINE_STS_IT kept, RHR_IT");
+        uart.disable_receive_interrupt();
+        assert_eq!(fake.read(0x04), 1 << 2, "IER: LINE_STS_IT only");
     }
 
     #[test]

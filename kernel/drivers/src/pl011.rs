@@ -3,9 +3,11 @@
 //!
 //! Registers and bits follow the PrimeCell UART (PL011) Technical Reference
 //! Manual, ARM DDI0183, chapter 3 "Programmers Model", and keep its names.
-//! The driver polls: it never enables an interrupt. [`Pl011::init`] follows
-//! the TRM's UARTCR programming sequence, except that it drains the transmit
-//! FIFO before disabling the UART rather than after. The TRM says BUSY stays
+//! Sending polls. Receiving polls too, unless the kernel asks for the
+//! receive interrupts (RX and receive timeout), the only ones the driver
+//! ever enables. [`Pl011::init`] follows the TRM's UARTCR programming
+//! sequence, except that it drains the transmit FIFO before disabling the
+//! UART rather than after. The TRM says BUSY stays
 //! set while the FIFO holds data "regardless of whether the UART is enabled",
 //! so waiting for it on a disabled UART with queued bytes would never end.
 //! The same order is used by the Raspberry Pi OS tutorials' driver.
@@ -13,7 +15,7 @@
 use core::hint;
 
 use kernel::console::Console;
-use tock_registers::interfaces::{Readable, Writeable};
+use tock_registers::interfaces::{ReadWriteable, Readable, Writeable};
 use tock_registers::registers::{ReadOnly, ReadWrite, WriteOnly};
 use tock_registers::{register_bitfields, register_structs};
 
@@ -243,7 +245,7 @@ register_structs! {
     }
 }
 
-/// A PL011 UART, driven by polling.
+/// A PL011 UART, driven by polling, with an optional receive interrupt.
 pub struct Pl011 {
     registers: Mmio<RegisterBlock>,
 }
@@ -335,6 +337,32 @@ impl Pl011 {
             hint::spin_loop();
         }
     }
+
+    /// Unmasks the receive interrupt (the FIFO reached its trigger level)
+    /// and the receive timeout interrupt (bytes below that level have
+    /// waited 32 bit periods), so every received byte is signalled.
+    /// `init` masks them again, so call this after `init`.
+    pub fn enable_receive_interrupt(&self) {
+        self.registers
+            .UARTIMSC
+            .modify(UARTIMSC::RXIM::SET + UARTIMSC::RTIM::SET);
+    }
+
+    /// Masks the two receive interrupts again.
+    pub fn disable_receive_interrupt(&self) {
+        self.registers
+            .UARTIMSC
+            .modify(UARTIMSC::RXIM::CLEAR + UARTIMSC::RTIM::CLEAR);
+    }
+
+    /// Clears both receive interrupts. Draining the FIFO clears them too;
+    /// call this before draining, not after, or a byte that arrives in
+    /// between is left in the FIFO with its interrupt already cleared.
+    pub fn clear_receive_interrupt(&self) {
+        self.registers
+            .UARTICR
+            .write(UARTICR::RXIC::SET + UARTICR::RTIC::SET);
+    }
 }
 
 impl Console for Pl011 {
@@ -345,6 +373,13 @@ impl Console for Pl011 {
     }
     fn read_byte(&self) -> Option<u8> {
         Self::read_byte(self)
+    }
+    fn enable_input_interrupt(&self) {
+        self.enable_receive_interrupt();
+    }
+
+    fn acknowledge_input_interrupt(&self) {
+        self.clear_receive_interrupt();
     }
 }
 
@@ -396,6 +431,18 @@ mod tests {
         let (fake, uart) = fake_pl011();
         uart.write_bytes(b"hi");
         assert_eq!(fake.read(0x000), u32::from(b'i'));
+    }
+
+    #[test]
+    fn receive_interrupt_control_touches_only_rxim_and_rtim() {
+        let (fake, uart) = fake_pl011();
+        fake.write(0x038, 1 << 5);
+        uart.enable_receive_interrupt();
+        assert_eq!(fake.read(0x038), 0x70, "UARTIMSC: TXIM kept, RXIM, RTIM");
+        uart.disable_receive_interrupt();
+        assert_eq!(fake.read(0x038), 1 << 5, "UARTIMSC: TXIM only");
+        uart.clear_receive_interrupt();
+        assert_eq!(fake.read(0x044), 0x50, "UARTICR: RXIC, RTIC");
     }
 
     #[test]

@@ -17,10 +17,15 @@ pub fn uname(buffer: u32) -> Result<u32, Errno> {
 
 /// sysinfo(buffer): uptime, RAM and free RAM, process count.
 pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
+    // Touch the destination first: if it is a page the process has not
+    // used yet, filling it must not change the free memory we report.
+    let blank = [0u8; abi::sysinfo::SYSINFO_SIZE];
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &blank))?;
     let uptime = crate::platform::get().monotonic_nanoseconds() / 1_000_000_000;
     let processes = crate::process::with_table(|table| table.processes.len());
     let info = abi::sysinfo::Sysinfo {
         uptime: uptime as u32,
+        idle_entries: crate::sched::idle_entries() as u32,
         total_ram: (crate::memory::total_frames() * 4096) as u32,
         free_ram: (crate::memory::free_frames() * 4096) as u32,
         processes: processes as u16,

@@ -14,11 +14,17 @@ use userlib::Errno;
 
 use crate::{Launcher, errno_name};
 
+mod console;
 mod cow;
 mod exec;
 mod faults;
 mod hostile_elf;
 mod pipe;
+mod realtime;
+mod round_robin;
+mod sched_calls;
+mod scheduling;
+mod sleep;
 
 /// What a scenario found: passed or skipped (`Ok`), or failed (`Err` with
 /// the reason, one line).
@@ -37,7 +43,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 11] = [
+pub const ALL: [Scenario; 17] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -49,7 +55,18 @@ pub const ALL: [Scenario; 11] = [
     ("pipe", pipe::pipe),
     ("hostile-elf", hostile_elf::hostile_elf),
     ("c-program", exec::c_program),
+    ("sched-calls", sched_calls::sched_calls),
+    ("nanosleep-durations", sleep::nanosleep_durations),
+    ("idle-wfi", sleep::idle_wfi),
+    ("rt-periodic", scheduling::rt_periodic),
+    ("fifo-not-interrupted", scheduling::fifo_not_interrupted),
+    ("rr-alternate", round_robin::rr_alternate),
 ];
+
+/// Scenarios that run only when named, never as part of [`ALL`]:
+/// `console-read` waits for a line on the console, which nobody types in
+/// an ordinary run.
+pub const ON_REQUEST: [Scenario; 1] = [("console-read", console::console_read)];
 
 /// Turns an errno into a failure message: `"{what}: ENAME"`.
 fn failed(what: &str) -> impl Fn(Errno) -> String + '_ {

@@ -21,6 +21,7 @@ pub mod fs;
 pub mod memory;
 pub mod process;
 pub mod raw;
+pub mod scheduling;
 pub mod system;
 pub mod time;
 
@@ -28,6 +29,7 @@ pub use file::*;
 pub use fs::*;
 pub use memory::*;
 pub use process::*;
+pub use scheduling::*;
 pub use system::*;
 pub use time::*;
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `uname` and `sysinfo`: what the kernel says it is and has.
+//! `uname` and `sysinfo`: what the kernel says it is, has and has done.
 //!
 //! Both structs are `abi`'s; the kernel writes them into byte buffers here,
-//! which are decoded field by field rather than reinterpreted.
+//! which are decoded field by field rather than reinterpreted. One word is
+//! KML-rs's own: `sysinfo`'s `loads[0]` counts the idle loop's WFI entries
+//! ([`idle_entries`]), the way a test sees an idle CPU asleep.
 
 use super::{Sysnum, decode_unit, raw};
 use crate::Errno;
@@ -50,12 +52,37 @@ fn utsname_from_bytes(bytes: &[u8; UTSNAME_SIZE]) -> UtsName {
     }
 }
 
-/// Free RAM in bytes, from `sysinfo`.
-pub fn free_memory() -> Result<u32, Errno> {
+/// `sysinfo(&info)`, as the bytes the kernel wrote.
+pub fn sysinfo_bytes() -> Result<[u8; abi::sysinfo::SYSINFO_SIZE], Errno> {
     let mut info = [0u8; abi::sysinfo::SYSINFO_SIZE];
     // SAFETY: the kernel writes one 64-byte struct sysinfo into our local.
     decode_unit(unsafe { raw::syscall1(Sysnum::Sysinfo, info.as_mut_ptr() as usize) })?;
-    Ok(abi::sysinfo::Sysinfo::free_ram_of(&info))
+    Ok(info)
+}
+
+/// Free RAM in bytes, from `sysinfo`.
+pub fn free_memory() -> Result<u32, Errno> {
+    Ok(abi::sysinfo::Sysinfo::free_ram_of(&sysinfo_bytes()?))
+}
+
+/// Where `sysinfo` puts `loads[0]`: after the 4-byte `uptime`.
+const LOADS_0_OFFSET: usize = 4;
+
+/// How many times KML-rs's idle loop has entered WFI since boot.
+///
+/// KML-rs has no load average; it reports this count in `sysinfo`'s
+/// `loads[0]` instead, so a program can see the CPU sleeping without a
+/// system call of its own. On Linux the same word is the one-minute load
+/// average (scaled by 65536), which is no count of anything.
+pub fn idle_entries() -> Result<u32, Errno> {
+    Ok(idle_entries_of(&sysinfo_bytes()?))
+}
+
+/// The idle count from the bytes of a struct sysinfo.
+fn idle_entries_of(info: &[u8; abi::sysinfo::SYSINFO_SIZE]) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&info[LOADS_0_OFFSET..LOADS_0_OFFSET + 4]);
+    u32::from_le_bytes(word)
 }
 
 #[cfg(test)]
@@ -67,6 +94,14 @@ mod tests {
         let name = UtsName::new("Linux", "kml", "6.1.0-kml", "#1", "armv7l", "(none)");
         assert_eq!(utsname_from_bytes(&name.to_bytes()), name);
         assert_eq!(field_str(&name.machine), "armv7l");
+    }
+
+    #[test]
+    fn idle_entries_are_loads_0() {
+        let mut info = abi::sysinfo::Sysinfo::default().to_bytes();
+        info[4..8].copy_from_slice(&0x0102_0304u32.to_le_bytes());
+        assert_eq!(idle_entries_of(&info), 0x0102_0304);
+        assert_eq!(idle_entries(), Err(Errno::ENOSYS));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 use crate::generic_timer::VirtualTimer;
 use crate::mmu;
 use drivers::a9_private_timer::A9PrivateTimer;
-use drivers::gic::{GicCpuInterface, GicDistributor};
+use drivers::a9_private_timer::ticks_for;
+use drivers::gic::{GicCpuInterface, GicDistributor, InterruptId};
 use kernel::addr::PhysAddr;
 use kernel::interrupt::Source;
 use spin::Once;
@@ -88,8 +89,12 @@ pub fn init(wiring: &InterruptWiring, periphclk_hz: u32) -> Result<(), mmu::MapE
     interrupts.distributor.init();
     interrupts.cpu_interface.init();
     for line in [interrupts.timer_interrupt, interrupts.console_interrupt] {
-        interrupts.distributor.set_priority(line, 0xA0);
-        interrupts.distributor.enable(line);
+        let Some(id) = InterruptId::checked(line) else {
+            kernel::println!("interrupts: line {line} is not a GIC interrupt ID");
+            continue;
+        };
+        interrupts.distributor.set_priority(id, 0xA0);
+        interrupts.distributor.enable(id);
     }
     Ok(())
 }
@@ -102,7 +107,10 @@ pub fn set_timer(deadline: Option<u64>, now: u64) {
     match (&interrupts.private_timer, deadline) {
         (None, Some(deadline)) => VirtualTimer::arm(deadline),
         (None, None) => VirtualTimer::disarm(),
-        (Some(timer), Some(deadline)) => timer.start_one_shot_in(deadline.saturating_sub(now).max(1)),
+        (Some(timer), Some(deadline)) => {
+            let delay = deadline.saturating_sub(now).max(1);
+            timer.start_one_shot(ticks_for(delay, timer.frequency_hz()));
+        }
         (Some(timer), None) => timer.stop(),
     }
 }
@@ -113,7 +121,7 @@ pub fn dispatch_pending() {
         return;
     };
     while let Some(interrupt) = interrupts.cpu_interface.acknowledge() {
-        let line = interrupt.id();
+        let line = u32::from(interrupt.id().number());
         let source = if line == interrupts.timer_interrupt {
             // One-shot: silence it until the scheduler re-arms it.
             match &interrupts.private_timer {

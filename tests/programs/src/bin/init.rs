@@ -3,8 +3,10 @@
 //!
 //! The kernel starts `/init` as pid 1. Each argument that names a scenario
 //! selects it (`/init fork-exec cow`); with none, or with `all`, every
-//! scenario runs in the order of `test_programs::scenarios::ALL`. Other arguments (kernel
-//! command-line words the kernel may pass on) are reported and ignored.
+//! scenario runs in the order of `test_programs::scenarios::ALL`. Those of
+//! `scenarios::ON_REQUEST` (`console-read`, which waits for typed input)
+//! run only when named. Other arguments (kernel command-line words the
+//! kernel may pass on) are reported and ignored.
 //!
 //! Output, one line each, in this order:
 //!
@@ -67,7 +69,11 @@ fn select(args: &Args) -> Vec<Scenario> {
     for word in args.argv_str().skip(1) {
         if word == "all" {
             everything = true;
-        } else if let Some(scenario) = scenarios::ALL.iter().find(|(name, _)| *name == word) {
+        } else if let Some(scenario) = scenarios::ALL
+            .iter()
+            .chain(&scenarios::ON_REQUEST)
+            .find(|(name, _)| *name == word)
+        {
             selected.push(*scenario);
         } else {
             println!("init: ignoring argument {word:?} (not a scenario)");
