@@ -213,7 +213,11 @@ impl<'a> Found<'a> {
                 return;
             }
             (2, node, "clock-frequency") => {
-                if let Some(slot) = self.clock_frequencies.iter_mut().find(|slot| slot.is_none()) {
+                if let Some(slot) = self
+                    .clock_frequencies
+                    .iter_mut()
+                    .find(|slot| slot.is_none())
+                {
                     *slot = Some((node, property.value));
                 }
                 return;
@@ -246,7 +250,11 @@ impl<'a> Found<'a> {
     /// `clock-frequency` of the Cortex-A9 global timer node.
     fn global_timer_frequency(&self) -> Option<u32> {
         let node = self.global_timer_node?;
-        let (_, value) = self.clock_frequencies.iter().flatten().find(|(name, _)| *name == node)?;
+        let (_, value) = self
+            .clock_frequencies
+            .iter()
+            .flatten()
+            .find(|(name, _)| *name == node)?;
         u32::try_from(number(value)?).ok()
     }
 

@@ -64,7 +64,10 @@ pub struct Process {
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
-pub const DEFAULT_PARAMS: SchedParams = SchedParams { policy: Policy::Other, priority: 0 };
+pub const DEFAULT_PARAMS: SchedParams = SchedParams {
+    policy: Policy::Other,
+    priority: 0,
+};
 
 impl Process {
     /// Whether it has ended and waits to be collected.
@@ -175,7 +178,10 @@ impl ProcessTable {
         let current = self.processes.get(&self.current)?;
         let slice = crate::sched::policy::timeslice_ns(current.params.policy)?;
         let level = current.level();
-        let peers = self.run_queue.peek_level().is_some_and(|queued| queued >= level);
+        let peers = self
+            .run_queue
+            .peek_level()
+            .is_some_and(|queued| queued >= level);
         peers.then(|| current.slice_start.saturating_add(slice))
     }
 

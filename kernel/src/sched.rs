@@ -61,7 +61,11 @@ pub fn preemption_point() {
         wake_deferred(table);
         let slice_over = table.slice_expired(platform::get().monotonic_nanoseconds());
         let queue_changed = core::mem::take(&mut table.queue_changed);
-        (core::mem::take(&mut table.need_reschedule), slice_over, queue_changed)
+        (
+            core::mem::take(&mut table.need_reschedule),
+            slice_over,
+            queue_changed,
+        )
     });
     if slice_over {
         switch(Reason::Yield);
@@ -123,7 +127,8 @@ pub fn wake(event: Event) {
 
 /// Events to wake at the next scheduling point, for code that runs while
 /// the process table is locked (dropping a pipe end inside `close`).
-static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> = spin::Mutex::new(alloc::vec::Vec::new());
+static DEFERRED_WAKES: spin::Mutex<alloc::vec::Vec<Event>> =
+    spin::Mutex::new(alloc::vec::Vec::new());
 
 /// Wakes `event` at the next scheduling point.
 pub fn wake_later(event: Event) {
@@ -201,7 +206,10 @@ fn switch(reason: Reason) {
             continue;
         };
         let now = platform::get().monotonic_nanoseconds();
-        let next_process = table.processes.get_mut(&next).expect("queued processes exist");
+        let next_process = table
+            .processes
+            .get_mut(&next)
+            .expect("queued processes exist");
         next_process.slice_start = now;
         if next == current {
             drop(guard);
@@ -228,7 +236,10 @@ fn switch(reason: Reason) {
 /// ever wake anyone.
 fn idle() {
     let sleepers = with_table(|table| {
-        table.processes.values().any(|process| matches!(process.state, ThreadState::Blocked(_)))
+        table
+            .processes
+            .values()
+            .any(|process| matches!(process.state, ThreadState::Blocked(_)))
     });
     if !sleepers {
         crate::println!("kernel: no process can run and none waits: stopping");

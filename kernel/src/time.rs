@@ -62,7 +62,11 @@ pub fn now() -> u64 {
 /// clocks 2 and 3 read the same clock: per-thread CPU accounting is not
 /// kept yet).
 fn check_clock(clock: u32) -> Result<(), Errno> {
-    if clock <= clock::CLOCK_BOOTTIME { Ok(()) } else { Err(Errno::EINVAL) }
+    if clock <= clock::CLOCK_BOOTTIME {
+        Ok(())
+    } else {
+        Err(Errno::EINVAL)
+    }
 }
 
 /// clock_gettime(clock, timespec).
@@ -89,7 +93,9 @@ pub fn clock_getres(clock: u32, address: u32) -> Result<u32, Errno> {
 pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
     if address != 0 {
         let now = Timeval::from_nanoseconds(now());
-        with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+        with_current(|process| {
+            uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes())
+        })?;
     }
     Ok(0)
 }
@@ -120,10 +126,19 @@ const TIMER_ABSTIME: u32 = 1;
 
 /// clock_nanosleep(clock, flags, request, remainder), relative or with
 /// TIMER_ABSTIME an absolute deadline on the clock.
-pub fn clock_nanosleep(clock: u32, flags: u32, request: u32, _remainder: u32) -> Result<u32, Errno> {
+pub fn clock_nanosleep(
+    clock: u32,
+    flags: u32,
+    request: u32,
+    _remainder: u32,
+) -> Result<u32, Errno> {
     check_clock(clock)?;
     let time = read_timespec(request)?;
-    let deadline = if flags & TIMER_ABSTIME != 0 { time } else { now().saturating_add(time) };
+    let deadline = if flags & TIMER_ABSTIME != 0 {
+        time
+    } else {
+        now().saturating_add(time)
+    };
     sleep_until(deadline);
     Ok(0)
 }
@@ -136,7 +151,10 @@ mod tests {
     fn ticks_convert_exactly_and_without_overflow() {
         assert_eq!(ticks_to_nanoseconds(62_500_000, 62_500_000), 1_000_000_000);
         assert_eq!(ticks_to_nanoseconds(1, 24_000_000), 41);
-        assert_eq!(ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000), u64::MAX / 2);
+        assert_eq!(
+            ticks_to_nanoseconds(u64::MAX / 2, 1_000_000_000),
+            u64::MAX / 2
+        );
         assert_eq!(ticks_to_nanoseconds(5, 0), 0);
     }
 

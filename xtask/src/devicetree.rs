@@ -22,6 +22,10 @@ const RAM_SIZE: u32 = 0x4000_0000;
 const UART1_BASE: u32 = 0x0202_0000;
 /// UART2, the SABRE Lite's console (QEMU's second `-serial`).
 const UART2_BASE: u32 = 0x021E_8000;
+/// The Cortex-A9 global timer (PERIPHBASE + 0x200).
+const GLOBAL_TIMER_BASE: u32 = 0x00A0_0200;
+/// PERIPHCLK as QEMU's A9 timer models count it.
+const QEMU_PERIPHCLK_HZ: u32 = 100_000_000;
 /// Register window of one i.MX UART.
 const UART_SIZE: u32 = 0x4000;
 
@@ -58,6 +62,15 @@ fn build() -> vm_fdt::FdtWriterResult<Vec<u8>> {
     fdt.property_string("serial0", &format!("/soc/serial@{UART1_BASE:x}"))?;
     fdt.property_string("serial1", &format!("/soc/serial@{UART2_BASE:x}"))?;
     fdt.end_node(aliases)?;
+
+    // QEMU's Cortex-A9 timer models count 10 ns per tick at prescaler 0:
+    // PERIPHCLK is 100 MHz in the emulator (the real i.MX6Q runs it at
+    // 396 MHz, which the kernel assumes when no tree says otherwise).
+    let global_timer = fdt.begin_node(&format!("timer@{GLOBAL_TIMER_BASE:x}"))?;
+    fdt.property_string("compatible", "arm,cortex-a9-global-timer")?;
+    fdt.property_array_u32("reg", &[GLOBAL_TIMER_BASE, 0x20])?;
+    fdt.property_u32("clock-frequency", QEMU_PERIPHCLK_HZ)?;
+    fdt.end_node(global_timer)?;
 
     let soc = fdt.begin_node("soc")?;
     fdt.property_string("compatible", "simple-bus")?;
@@ -107,6 +120,7 @@ mod tests {
         assert_eq!(tree.bootargs, Some(""));
         assert_eq!(tree.stdout_path, Some("serial1:115200n8"));
         assert_eq!(tree.total_size, bytes.len());
+        assert_eq!(tree.global_timer_frequency, Some(100_000_000));
     }
 
     #[test]

@@ -183,7 +183,11 @@ pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> 
     let start = Instant::now();
     let mut child = Command::new(QEMU)
         .args(args)
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -193,7 +197,9 @@ pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> 
     let _typing = match (input, child.stdin.take()) {
         (Some(text), Some(mut stdin)) => {
             use std::io::Write;
-            stdin.write_all(format!("{text}\n").as_bytes()).context("typing on the console")?;
+            stdin
+                .write_all(format!("{text}\n").as_bytes())
+                .context("typing on the console")?;
             Some(stdin)
         }
         _ => None,

@@ -8,10 +8,12 @@
 #![no_std]
 #![no_main]
 
-use armv7::platform::Armv7Platform;
 use armv7::interrupts::{EventTimer, GicAddresses, InterruptWiring};
+use armv7::platform::Armv7Platform;
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
+use drivers::am572x_crossbar::{Crossbar, UART3_INPUT};
 use drivers::ns16550::Ns16550;
+use drivers::wugen::WakeupGen;
 use kernel::addr::PhysAddr;
 use spin::Once;
 
@@ -29,10 +31,10 @@ static BOARD: Board = Board {
         timer: EventTimer::GenericVirtual,
         // PPI 27: the virtual timer.
         timer_interrupt: 27,
-        // UART3 is MPU_IRQ_69 once the crossbar routes it (issue 6 sets
-        // the crossbar; until then console input is polled only).
-        console_interrupt: 32 + 69,
+        // UART3 on MPU_IRQ_69 (GIC SPI 69), routed by `route_interrupts`.
+        console_interrupt: 32 + UART3_MPU_IRQ,
     },
+    route_interrupts: Some(route_interrupts),
 };
 static CONSOLE: Once<Ns16550> = Once::new();
 
@@ -51,4 +53,36 @@ pub extern "C" fn kml_board_main(
     // SAFETY: called once by the reset code with its arguments; the console
     // address is this board's Ns16550 UART.
     unsafe { start_kernel(&BOARD, &CONSOLE, Ns16550::new, reset) }
+}
+
+/// The control module (CTRL_CORE), home of the IRQ crossbar registers.
+const CTRL_CORE: PhysAddr = PhysAddr(0x4A00_2000);
+/// The MPU wakeup generator (WUGEN).
+const MPU_WUGEN: PhysAddr = PhysAddr(0x4828_1000);
+/// The MPU interrupt line the console UART is routed to, as Linux's
+/// am57xx device trees route it.
+const UART3_MPU_IRQ: u32 = 69;
+
+/// Routes UART3 through the IRQ crossbar and lets WUGEN pass every line
+/// (AM572x TRM, "Interrupt Controllers": the GIC sees crossbar outputs, and
+/// WUGEN masks them unless enabled). The timer is a PPI and needs neither.
+fn route_interrupts() {
+    // SAFETY: CTRL_CORE and MPU_WUGEN are this SoC's devices.
+    let mapped = unsafe {
+        (
+            armv7::mmu::map_device(CTRL_CORE, 0x1000),
+            armv7::mmu::map_device(MPU_WUGEN, 0x1000),
+        )
+    };
+    let (Ok(control), Ok(wakeup)) = mapped else {
+        kernel::println!("am572x: cannot map the crossbar or WUGEN; console input is polled");
+        return;
+    };
+    // SAFETY: just mapped; used here once, at boot, by the only core.
+    let crossbar = unsafe { Crossbar::new(control.as_usize()) };
+    if let Err(error) = crossbar.route(UART3_MPU_IRQ, UART3_INPUT) {
+        kernel::println!("am572x: cannot route UART3 through the crossbar: {error:?}");
+    }
+    // SAFETY: as above.
+    unsafe { WakeupGen::new(wakeup.as_usize()) }.enable_all();
 }

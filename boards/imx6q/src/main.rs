@@ -8,8 +8,8 @@
 #![no_std]
 #![no_main]
 
-use armv7::platform::Armv7Platform;
 use armv7::interrupts::{EventTimer, GicAddresses, InterruptWiring};
+use armv7::platform::Armv7Platform;
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::imx_uart::ImxUart;
 use kernel::addr::PhysAddr;
@@ -30,12 +30,15 @@ static BOARD: Board = Board {
             distributor: PhysAddr(0x00A0_1000),
             cpu_interface: PhysAddr(0x00A0_0100),
         },
-        timer: EventTimer::A9Private { physical: PhysAddr(0x00A0_0600) },
+        timer: EventTimer::A9Private {
+            physical: PhysAddr(0x00A0_0600),
+        },
         // PPI 29: the private timer.
         timer_interrupt: 29,
         // UART2 is SPI 27 (i.MX6Q reference manual, table 3-1).
         console_interrupt: 32 + 27,
     },
+    route_interrupts: None,
 };
 static CONSOLE: Once<ImxUart> = Once::new();
 

@@ -8,8 +8,8 @@
 #![no_std]
 #![no_main]
 
-use armv7::platform::Armv7Platform;
 use armv7::interrupts::{EventTimer, GicAddresses, InterruptWiring};
+use armv7::platform::Armv7Platform;
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::pl011::Pl011;
 use kernel::addr::PhysAddr;
@@ -32,6 +32,7 @@ static BOARD: Board = Board {
         // The PL011 is SPI 1 on QEMU virt.
         console_interrupt: 32 + 1,
     },
+    route_interrupts: None,
 };
 static CONSOLE: Once<Pl011> = Once::new();
 

@@ -39,7 +39,10 @@ fn apply(pid: Pid, params: SchedParams) -> Result<u32, Errno> {
     params.validate()?;
     with_table(|table| {
         let queued = table.current != pid
-            && table.processes.get(&pid).is_some_and(|p| p.state == crate::process::thread::ThreadState::Runnable);
+            && table
+                .processes
+                .get(&pid)
+                .is_some_and(|p| p.state == crate::process::thread::ThreadState::Runnable);
         if queued {
             table.unqueue(pid);
         }

@@ -66,7 +66,10 @@ static INTERRUPTS: Once<Interrupts> = Once::new();
 pub fn init(wiring: &InterruptWiring, periphclk_hz: u32) -> Result<(), mmu::MapError> {
     // SAFETY: the board names its GIC blocks and timer: devices.
     let (distributor, cpu_interface) = unsafe {
-        (mmu::map_device(wiring.gic.distributor, 0x1000)?, mmu::map_device(wiring.gic.cpu_interface, 0x100)?)
+        (
+            mmu::map_device(wiring.gic.distributor, 0x1000)?,
+            mmu::map_device(wiring.gic.cpu_interface, 0x100)?,
+        )
     };
     let private_timer = match wiring.timer {
         EventTimer::GenericVirtual => None,

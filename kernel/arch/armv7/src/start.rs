@@ -30,6 +30,9 @@ pub struct Board {
     pub clock: ClockSource,
     /// The GIC, event timer and interrupt lines.
     pub interrupts: InterruptWiring,
+    /// Board-specific interrupt routing to do before the GIC is enabled
+    /// (the AM572x's IRQ crossbar and wakeup generator), if any.
+    pub route_interrupts: Option<fn()>,
 }
 
 /// Where a board's monotonic clock comes from.
@@ -116,12 +119,18 @@ pub unsafe fn start_kernel<C: Console + 'static>(
         )
     };
     boot.entry_mode = crate::mode::mode_name(reset.entry_psr);
-    let device_tree_hz = boot.device_tree.as_ref().and_then(|tree| tree.global_timer_frequency);
+    let device_tree_hz = boot
+        .device_tree
+        .as_ref()
+        .and_then(|tree| tree.global_timer_frequency);
     start_clock(board, device_tree_hz);
     let periphclk_hz = match board.clock {
         ClockSource::A9GlobalTimer { frequency_hz, .. } => device_tree_hz.unwrap_or(frequency_hz),
         ClockSource::GenericTimer => 0,
     };
+    if let Some(route) = board.route_interrupts {
+        route();
+    }
     match crate::interrupts::init(&board.interrupts, periphclk_hz) {
         Ok(()) => console.enable_input_interrupt(),
         Err(error) => kernel::println!("interrupts: cannot map the GIC or timer: {error:?}"),
