@@ -117,6 +117,9 @@ pub struct DeviceTreeInfo<'a> {
     /// `clock-frequency` of a top-level `arm,cortex-a9-global-timer` node:
     /// PERIPHCLK, which the global and private timers count.
     pub global_timer_frequency: Option<u32>,
+    /// `clock-frequency` of a top-level `arm,armv7-timer` node: what the
+    /// generic timer counts at when firmware left CNTFRQ unset.
+    pub arch_timer_frequency: Option<u32>,
     /// `totalsize` from the header: how many bytes the blob occupies, so
     /// the frame allocator can reserve them.
     pub total_size: usize,
@@ -163,6 +166,7 @@ pub fn parse(blob: &[u8]) -> Result<DeviceTreeInfo<'_>, DeviceTreeError> {
         stdout_path: found.stdout_path.and_then(text),
         initrd: found.initrd(),
         global_timer_frequency: found.global_timer_frequency(),
+        arch_timer_frequency: found.arch_timer_frequency(),
         total_size,
     })
 }
@@ -184,6 +188,8 @@ struct Found<'a> {
     initrd_end: Option<&'a [u8]>,
     /// The top-level node that is the Cortex-A9 global timer, if any.
     global_timer_node: Option<&'a str>,
+    /// The top-level node that is the ARM generic timer, if any.
+    arch_timer_node: Option<&'a str>,
     /// `clock-frequency` of top-level nodes, by node name.
     clock_frequencies: [Option<(&'a str, &'a [u8])>; CLOCK_NODES],
 }
@@ -193,6 +199,8 @@ const CLOCK_NODES: usize = 8;
 
 /// The compatible string of the Cortex-A9 MPCore global timer.
 const GLOBAL_TIMER_COMPATIBLE: &[u8] = b"arm,cortex-a9-global-timer";
+/// The compatible strings of the ARM generic timer (ARMv7 and v8).
+const ARCH_TIMER_COMPATIBLES: [&[u8]; 2] = [b"arm,armv7-timer", b"arm,armv8-timer"];
 
 impl<'a> Found<'a> {
     /// Keeps `property` if it is one we want (the first of each wins).
@@ -206,9 +214,13 @@ impl<'a> Found<'a> {
             (2, "chosen", "linux,initrd-start") => &mut self.initrd_start,
             (2, "chosen", "linux,initrd-end") => &mut self.initrd_end,
             (2, node, "compatible") => {
-                let mut strings = property.value.split(|&byte| byte == 0);
-                if strings.any(|string| string == GLOBAL_TIMER_COMPATIBLE) {
-                    self.global_timer_node.get_or_insert(node);
+                for string in property.value.split(|&byte| byte == 0) {
+                    if string == GLOBAL_TIMER_COMPATIBLE {
+                        self.global_timer_node.get_or_insert(node);
+                    }
+                    if ARCH_TIMER_COMPATIBLES.contains(&string) {
+                        self.arch_timer_node.get_or_insert(node);
+                    }
                 }
                 return;
             }
@@ -249,7 +261,17 @@ impl<'a> Found<'a> {
 
     /// `clock-frequency` of the Cortex-A9 global timer node.
     fn global_timer_frequency(&self) -> Option<u32> {
-        let node = self.global_timer_node?;
+        self.frequency_of(self.global_timer_node?)
+    }
+
+    /// `clock-frequency` of the generic timer node (for firmware that
+    /// leaves CNTFRQ unset).
+    fn arch_timer_frequency(&self) -> Option<u32> {
+        self.frequency_of(self.arch_timer_node?)
+    }
+
+    /// `clock-frequency` of the top-level node `node`.
+    fn frequency_of(&self, node: &str) -> Option<u32> {
         let (_, value) = self
             .clock_frequencies
             .iter()

@@ -394,3 +394,25 @@ fn errors_read_clearly() {
         "malformed device tree at byte 72: FDT_END inside a node"
     );
 }
+
+#[test]
+fn timer_frequencies_come_from_their_nodes() {
+    let mut tree = minimal();
+    tree.begin("timer")
+        .property("compatible", b"arm,armv7-timer\0")
+        .cells("clock-frequency", &[24_000_000])
+        .end();
+    tree.begin("timer@a00200")
+        .property("compatible", b"vendor,thing\0arm,cortex-a9-global-timer\0")
+        .cells("clock-frequency", &[100_000_000])
+        .end();
+    tree.begin("other").cells("clock-frequency", &[5]).end();
+    let info = parse(&tree.end().finish()).unwrap();
+    assert_eq!(info.arch_timer_frequency, Some(24_000_000));
+    assert_eq!(info.global_timer_frequency, Some(100_000_000));
+    let plain = parse(&minimal().end().finish()).unwrap();
+    assert_eq!(
+        (plain.arch_timer_frequency, plain.global_timer_frequency),
+        (None, None)
+    );
+}

@@ -2,18 +2,40 @@
 //! The ARM generic timer's counter, as a clock (Cortex-A15).
 //!
 //! CNTVCT counts at CNTFRQ (ARM ARM B8.1). Firmware is meant to set
-//! CNTFRQ; where it left 0 the board's device tree has to say (issue 4
-//! reads `clock-frequency` then); until then such a clock reads 0.
+//! CNTFRQ; where it left 0, the `clock-frequency` of the device tree's
+//! `arm,armv7-timer` node is used. The virtual timer (CNTV_*) is the
+//! one-shot event timer; the reset code zeroes CNTVOFF when entered in HYP,
+//! so virtual and physical counts agree.
 
 use core::arch::asm;
+use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::time::{Clock, ticks_to_nanoseconds};
 
 /// The virtual counter of the generic timer.
 pub struct GenericTimer;
 
+/// The frequency the device tree gives, used when CNTFRQ reads 0.
+static FALLBACK_FREQUENCY: AtomicU32 = AtomicU32::new(0);
+
 impl GenericTimer {
-    /// CNTFRQ: the counter's frequency in Hz.
+    /// Records the device tree's `clock-frequency`, for firmware that left
+    /// CNTFRQ unset (CNTFRQ is writable only at the highest privilege, so
+    /// the kernel cannot fix it itself when entered in SVC).
+    pub fn set_fallback_frequency(frequency: u32) {
+        FALLBACK_FREQUENCY.store(frequency, Ordering::Relaxed);
+    }
+
+    /// The counter's frequency in Hz: CNTFRQ, or the device tree's value
+    /// where firmware left CNTFRQ at 0.
     pub fn frequency() -> u32 {
+        match Self::cntfrq() {
+            0 => FALLBACK_FREQUENCY.load(Ordering::Relaxed),
+            frequency => frequency,
+        }
+    }
+
+    /// CNTFRQ as firmware left it.
+    fn cntfrq() -> u32 {
         let frequency: u32;
         // SAFETY: reading CNTFRQ has no side effects.
         unsafe {

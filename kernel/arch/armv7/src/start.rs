@@ -123,6 +123,13 @@ pub unsafe fn start_kernel<C: Console + 'static>(
         .device_tree
         .as_ref()
         .and_then(|tree| tree.global_timer_frequency);
+    if let Some(frequency) = boot
+        .device_tree
+        .as_ref()
+        .and_then(|tree| tree.arch_timer_frequency)
+    {
+        GenericTimer::set_fallback_frequency(frequency);
+    }
     start_clock(board, device_tree_hz);
     let periphclk_hz = match board.clock {
         ClockSource::A9GlobalTimer { frequency_hz, .. } => device_tree_hz.unwrap_or(frequency_hz),
