@@ -407,10 +407,12 @@ fn timer_frequencies_come_from_their_nodes() {
         .cells("clock-frequency", &[100_000_000])
         .end();
     tree.begin("other").cells("clock-frequency", &[5]).end();
-    let info = parse(&tree.end().finish()).unwrap();
+    let blob = tree.end().finish();
+    let info = parse(&blob).unwrap();
     assert_eq!(info.arch_timer_frequency, Some(24_000_000));
     assert_eq!(info.global_timer_frequency, Some(100_000_000));
-    let plain = parse(&minimal().end().finish()).unwrap();
+    let plain_blob = minimal().end().finish();
+    let plain = parse(&plain_blob).unwrap();
     assert_eq!(
         (plain.arch_timer_frequency, plain.global_timer_frequency),
         (None, None)
