@@ -176,7 +176,11 @@ pub struct Captured {
 /// should not eat the memory of the machine.
 const OUTPUT_LIMIT: usize = 8 * 1024 * 1024;
 
-/// Runs QEMU with the console on a pipe, killing it after `timeout`. Like
+/// How long after QEMU starts a test's `stdin:` line is typed.
+const TYPING_DELAY: Duration = Duration::from_secs(1);
+
+/// Runs QEMU with the console on a pipe, killing it after `timeout`, and
+/// types `input` on its console (see [`TYPING_DELAY`]). Like
 /// [`run_interactive`], it runs in our current directory, which the paths
 /// from [`command_line`] are relative to.
 pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> Result<Captured> {
@@ -192,15 +196,19 @@ pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> 
         .stderr(Stdio::piped())
         .spawn()
         .context_with(|| format!("starting {QEMU}"))?;
-    // Typed on the console: the UART holds it until the kernel reads it.
-    // The pipe stays open until QEMU ends, so QEMU never sees end-of-file.
-    let _typing = match (input, child.stdin.take()) {
+    // Typed on the console a second after QEMU starts, when the program
+    // under test is already waiting, so a test sees a blocked read resume.
+    // The thread hands the pipe back, and it stays open until QEMU has
+    // ended: QEMU never sees end-of-file.
+    let typing = match (input, child.stdin.take()) {
         (Some(text), Some(mut stdin)) => {
-            use std::io::Write;
-            stdin
-                .write_all(format!("{text}\n").as_bytes())
-                .context("typing on the console")?;
-            Some(stdin)
+            let line = format!("{text}\n");
+            Some(thread::spawn(move || {
+                use std::io::Write;
+                thread::sleep(TYPING_DELAY);
+                let _ = stdin.write_all(line.as_bytes());
+                stdin
+            }))
         }
         _ => None,
     };
@@ -214,6 +222,7 @@ pub fn run_captured(args: &[String], timeout: Duration, input: Option<&str>) -> 
         .map(|pipe| thread::spawn(move || drain(pipe)));
 
     let (status, timed_out) = wait_with_deadline(&mut child, start + timeout)?;
+    drop(typing.map(thread::JoinHandle::join));
     let elapsed = start.elapsed();
     let join = |reader: Option<thread::JoinHandle<Vec<u8>>>| {
         let bytes = reader.and_then(|r| r.join().ok()).unwrap_or_default();
