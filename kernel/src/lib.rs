@@ -44,6 +44,7 @@ pub mod heap;
 pub mod initrd;
 pub mod interrupt;
 pub mod memory;
+pub mod path;
 pub mod pipe;
 pub mod platform;
 pub mod process;

@@ -43,8 +43,14 @@ pub struct Process {
     pub memory: ProcessMemory,
     /// Its open files.
     pub files: FdTable<FileRef>,
-    /// Its working directory, absolute, without a trailing slash.
+    /// Its working directory, absolute as the process sees it (`/` at
+    /// the root).
     pub working_directory: String,
+    /// Its root directory in the ramdisk after chroot (empty: the real
+    /// root).
+    pub root: String,
+    /// Whether its program runs in SYSTEM mode (Kernel-Mode Linux).
+    pub trusted: bool,
     /// Its thread's state.
     pub state: ThreadState,
     /// Its thread's kernel stack.
@@ -216,7 +222,9 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
             .map(|argument| alloc::vec::Vec::from(argument.as_bytes())),
     );
     let environment = [b"HOME=/".to_vec(), b"TERM=linux".to_vec()];
-    let program = match exec::load(path, &argv, &environment) {
+    let resolved = crate::path::resolve("", "/", path);
+    let trusted = exec::is_trusted(&resolved.visible, false);
+    let program = match exec::load(&resolved, trusted, &argv, &environment) {
         Ok(program) => program,
         Err(error) => {
             crate::println!("cannot start init {path}: {error:?}");
@@ -226,7 +234,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     let kernel_stack = KernelStack::new();
     let (entry, stack_pointer) = (program.entry, program.stack_pointer);
     let saved_sp = crate::sched::new_thread(&kernel_stack, &mut |frame| {
-        frame.start_program(entry, stack_pointer)
+        frame.start_program(entry, stack_pointer, trusted)
     });
     let mut files = FdTable::new();
     let console = crate::file::open(crate::file::FileKind::Console, abi::fcntl::O_RDWR);
@@ -241,7 +249,9 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         name: program.path,
         memory: program.memory,
         files,
-        working_directory: String::new(),
+        working_directory: String::from("/"),
+        root: String::new(),
+        trusted,
         state: ThreadState::Runnable,
         kernel_stack,
         saved_sp,

@@ -96,6 +96,7 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Ioctl => files::ioctl(a0, a1, a2).into(),
         Sysnum::Getcwd => files::getcwd(a0, a1).into(),
         Sysnum::Chdir => files::chdir(a0).into(),
+        Sysnum::Chroot => files::chroot(a0).into(),
         Sysnum::Brk => memory::brk(a0).into(),
         Sysnum::Mmap2 => memory::mmap2(a0, a1, a2, a3, a4, a5).into(),
         Sysnum::Munmap => memory::munmap(a0, a1).into(),

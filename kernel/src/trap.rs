@@ -21,8 +21,9 @@ pub trait UserFrame: FrameCopy {
     /// The process's stack pointer.
     fn stack_pointer(&self) -> u32;
     /// Resets every register to start a new program at `entry` with the
-    /// given stack pointer (execve).
-    fn start_program(&mut self, entry: u32, stack_pointer: u32);
+    /// given stack pointer (execve): in USR mode, or in SYSTEM mode if
+    /// `trusted` (Kernel-Mode Linux).
+    fn start_program(&mut self, entry: u32, stack_pointer: u32, trusted: bool);
 }
 
 /// The kind of access that faulted.

@@ -11,12 +11,12 @@
 use super::memory::ProcessMemory;
 use crate::addr::VirtAddr;
 use crate::elf;
+use crate::path::Resolved;
 use crate::ramdisk::{Follow, LookupError};
 use crate::user_stack::{self, InitialStack};
 use crate::vm::layout::{PAGE_SIZE, STACK_TOP};
 use crate::{initrd, platform, println};
 use abi::errno::Errno;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -34,28 +34,31 @@ pub struct LoadedProgram {
     pub entry: u32,
     /// Its initial stack pointer.
     pub stack_pointer: u32,
-    /// Its absolute path.
+    /// Its absolute path, as the process sees it.
     pub path: String,
+    /// Whether it runs in SYSTEM mode (Kernel-Mode Linux).
+    pub trusted: bool,
 }
 
-/// The absolute form of `path` seen from `working_directory`.
-pub fn absolute_path(working_directory: &str, path: &str) -> String {
-    if path.starts_with('/') {
-        String::from(path)
-    } else {
-        format!("{working_directory}/{path}")
-    }
+/// Whether a program at `visible` gets SYSTEM mode: under `/trusted/`,
+/// with the `kml` feature, and (with `kml-check-chroot`) not chrooted.
+pub fn is_trusted(visible: &str, chrooted: bool) -> bool {
+    cfg!(feature = "kml")
+        && crate::path::is_trusted_path(visible)
+        && !(cfg!(feature = "kml-check-chroot") && chrooted)
 }
 
-/// Loads the program at `path` with its arguments and environment.
+/// Loads the program `path` names (resolved for the calling process) with
+/// its arguments and environment.
 pub fn load(
-    path: &str,
+    path: &Resolved,
+    trusted: bool,
     arguments: &[Vec<u8>],
     environment: &[Vec<u8>],
 ) -> Result<LoadedProgram, Errno> {
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
     let entry = ramdisk
-        .resolve(path, Follow::All)
+        .resolve(&path.ramdisk, Follow::All)
         .map_err(|error| match error {
             LookupError::NotFound => Errno::ENOENT,
             LookupError::NotADirectory => Errno::ENOTDIR,
@@ -68,13 +71,13 @@ pub fn load(
         return Err(Errno::EACCES);
     }
     let plan = elf::plan(entry.data).map_err(|error| {
-        println!("execve {path}: {error}");
+        println!("execve {}: {error}", path.visible);
         error.errno()
     })?;
     let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
     let mut memory = ProcessMemory::new(space, entry.data);
     memory.add_program(&plan)?;
-    let stack = initial_stack(&plan, path, arguments, environment)?;
+    let stack = initial_stack(&plan, &path.visible, arguments, environment)?;
     memory.add_stack(&stack)?;
     for &address in &plan.relative_relocations {
         memory.relocate(address.as_u32(), plan.load_bias())?;
@@ -83,7 +86,8 @@ pub fn load(
         memory,
         entry: plan.entry.as_u32(),
         stack_pointer: stack.stack_pointer.as_u32(),
-        path: String::from(path),
+        path: path.visible.clone(),
+        trusted,
     })
 }
 

@@ -26,6 +26,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
         let tls = parent.tls;
         let params = parent.params;
         let working_directory = parent.working_directory.clone();
+        let (root, trusted) = (parent.root.clone(), parent.trusted);
         let kernel_stack = KernelStack::new();
         let saved_sp = crate::sched::new_thread(&kernel_stack, &mut |child| {
             child.restore(&registers);
@@ -39,6 +40,8 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             memory,
             files,
             working_directory,
+            root,
+            trusted,
             state: ThreadState::Runnable,
             kernel_stack,
             saved_sp,

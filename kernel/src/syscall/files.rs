@@ -200,9 +200,13 @@ pub fn writev(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
 
 /// openat(dirfd, path, flags) on the read-only ramdisk.
 pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
-    let (path, working_directory) = with_current(|process| {
+    let (path, working_directory, root) = with_current(|process| {
         let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
-        Ok::<_, Errno>((path, process.working_directory.clone()))
+        Ok::<_, Errno>((
+            path,
+            process.working_directory.clone(),
+            process.root.clone(),
+        ))
     })?;
     let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
     if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
@@ -211,10 +215,10 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     if flags & (fcntl::O_WRONLY | fcntl::O_RDWR | fcntl::O_CREAT | fcntl::O_TRUNC) != 0 {
         return Err(Errno::EROFS);
     }
-    let absolute = crate::process::exec::absolute_path(&working_directory, path);
+    let resolved = crate::path::resolve(&root, &working_directory, path);
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
     let entry = ramdisk
-        .resolve(&absolute, crate::ramdisk::Follow::All)
+        .resolve(&resolved.ramdisk, crate::ramdisk::Follow::All)
         .map_err(|_| Errno::ENOENT)?;
     let kind = if entry.is_directory() {
         FileKind::Directory(String::from(entry.path))
@@ -408,11 +412,7 @@ pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
 /// returns it.
 pub fn getcwd(buffer: u32, size: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let mut path = if process.working_directory.is_empty() {
-            String::from("/")
-        } else {
-            process.working_directory.clone()
-        };
+        let mut path = process.working_directory.clone();
         path.push('\0');
         if path.len() > size as usize {
             return Err(Errno::ERANGE);
@@ -422,24 +422,45 @@ pub fn getcwd(buffer: u32, size: u32) -> Result<u32, Errno> {
     })
 }
 
+/// The directory `path` names for the calling process, resolved.
+fn directory(
+    process: &mut crate::process::Process,
+    path: u32,
+) -> Result<crate::path::Resolved, Errno> {
+    let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+    let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+    let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+    let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+    let entry = ramdisk
+        .resolve(&resolved.ramdisk, crate::ramdisk::Follow::All)
+        .map_err(|_| Errno::ENOENT)?;
+    if !entry.is_directory() {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(resolved)
+}
+
 /// chdir(path) to a ramdisk directory.
 pub fn chdir(path: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
-        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
-        let absolute = crate::process::exec::absolute_path(&process.working_directory, path);
-        let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
-        let entry = ramdisk
-            .resolve(&absolute, crate::ramdisk::Follow::All)
-            .map_err(|_| Errno::ENOENT)?;
-        if !entry.is_directory() {
-            return Err(Errno::ENOTDIR);
-        }
-        process.working_directory = if entry.path.is_empty() {
+        process.working_directory = directory(process, path)?.visible;
+        Ok(0)
+    })
+}
+
+/// chroot(path): the directory becomes the process's `/` (and its working
+/// directory, which Linux leaves alone; here it would otherwise lie
+/// outside the new root). With `kml-check-chroot`, a chrooted process
+/// never gets SYSTEM mode from execve.
+pub fn chroot(path: u32) -> Result<u32, Errno> {
+    with_current(|process| {
+        let resolved = directory(process, path)?;
+        process.root = if resolved.ramdisk == "/" {
             String::new()
         } else {
-            alloc::format!("/{}", entry.path)
+            resolved.ramdisk
         };
+        process.working_directory = String::from("/");
         Ok(0)
     })
 }

@@ -34,6 +34,7 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
         Ok(program) => {
             let entry = program.entry;
             let stack_pointer = program.stack_pointer;
+            let trusted = program.trusted;
             with_current(|process| {
                 program.memory.space.activate();
                 let mut old = core::mem::replace(&mut process.memory, program.memory);
@@ -41,9 +42,10 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 process.name = program.path;
                 process.files.close_on_exec();
                 process.tls = 0;
+                process.trusted = program.trusted;
             });
             crate::platform::get().set_thread_pointer(0);
-            frame.start_program(entry, stack_pointer);
+            frame.start_program(entry, stack_pointer, trusted);
             Outcome::FrameReplaced
         }
         Err(error) => Outcome::Return(Err(error)),
@@ -52,19 +54,17 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
 
 /// Reads execve's arguments and loads the program (the old one untouched).
 fn load(path: u32, argv: u32, envp: u32) -> Result<exec::LoadedProgram, Errno> {
-    let (path, arguments, environment) = with_current(|process| {
+    let (resolved, trusted, arguments, environment) = with_current(|process| {
         let memory = &mut process.memory;
         let path = uaccess::read_c_string(memory, path, PATH_MAX, Errno::ENAMETOOLONG)?;
         let arguments = read_strings(memory, argv)?;
         let environment = read_strings(memory, envp)?;
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
-        Ok::<_, Errno>((
-            exec::absolute_path(&process.working_directory, path),
-            arguments,
-            environment,
-        ))
+        let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        let trusted = exec::is_trusted(&resolved.visible, !process.root.is_empty());
+        Ok::<_, Errno>((resolved, trusted, arguments, environment))
     })?;
-    exec::load(&path, &arguments, &environment)
+    exec::load(&resolved, trusted, &arguments, &environment)
 }
 
 /// A NULL-terminated array of strings from the process.

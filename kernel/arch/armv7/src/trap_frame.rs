@@ -62,18 +62,24 @@ impl UserFrame for TrapFrame {
     fn stack_pointer(&self) -> u32 {
         self.sp
     }
-    fn start_program(&mut self, entry: u32, stack_pointer: u32) {
+    fn start_program(&mut self, entry: u32, stack_pointer: u32, trusted: bool) {
+        // SYSTEM mode for a trusted program (Kernel-Mode Linux), USR mode
+        // otherwise; Thumb state if the entry's low bit says so;
+        // interrupts enabled.
+        let mode = if trusted {
+            crate::mode::MODE_SYS
+        } else {
+            crate::mode::MODE_USR
+        };
+        let thumb = if entry & 1 != 0 {
+            crate::mode::PSR_T
+        } else {
+            0
+        };
         *self = TrapFrame {
             pc: entry & !1,
             sp: stack_pointer,
-            // USR mode, ARM or Thumb state as the entry's low bit says,
-            // interrupts enabled.
-            psr: crate::mode::MODE_USR
-                | if entry & 1 != 0 {
-                    crate::mode::PSR_T
-                } else {
-                    0
-                },
+            psr: mode | thumb,
             ..TrapFrame::default()
         };
     }
