@@ -3,7 +3,8 @@
 //!
 //! Cargo does the compiling; this file only knows how to ask it and what to
 //! do with the ELF afterwards: copy it to `target/kml/<board>/kml.elf` (for
-//! gdb), flatten it to `kml.bin` (for QEMU `-kernel` and U-Boot) and, for the
+//! gdb), flatten it to `kml.bin` (for QEMU `-kernel` and U-Boot), write the
+//! vDSO apps link against (`vdso.so`, the same for every board) and, for the
 //! i.MX6Q, write the device tree QEMU lacks. Each board is its own `cargo
 //! build`, so a failure names the board that failed.
 
@@ -15,6 +16,7 @@ use crate::board::{Artifacts, Board, TARGET, cargo_elf, display_path};
 use crate::devicetree::sabrelite_dtb;
 use crate::error::{Context, Result, bail};
 use crate::image::{FlatImage, elf_to_flat};
+use crate::vdso;
 
 /// What a successful build produced.
 #[derive(Debug, Clone)]
@@ -28,6 +30,8 @@ pub struct Built {
 /// Builds `board` in the workspace at `root` and writes its artifacts,
 /// printing one line per file.
 pub fn build_board(root: &Path, board: Board) -> Result<Built> {
+    // The vDSO first: the kernel is to embed it (issue 5).
+    let vdso = vdso::build(root)?;
     cargo_build(root, board)?;
     let artifacts = Artifacts::new(root, board);
     fs::create_dir_all(&artifacts.dir)
@@ -49,6 +53,11 @@ pub fn build_board(root: &Path, board: Board) -> Result<Built> {
         image.load_address, image.entry
     );
     write_artifact(&artifacts.bin, &image.bytes, &note)?;
+    write_artifact(
+        &artifacts.dir.join(vdso::FILE_NAME),
+        &vdso.bytes,
+        &vdso.note(),
+    )?;
 
     if let Some(dtb) = &artifacts.dtb {
         write_artifact(dtb, &sabrelite_dtb()?, "")?;

@@ -22,6 +22,7 @@ mod qemu;
 mod ramdisk;
 mod setup;
 mod test;
+mod vdso;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,7 +35,8 @@ use crate::error::{Result, bail};
 /// Build, run and test the KML-rs kernel.
 ///
 /// Artifacts go to target/kml/<board>/: kml.elf (with symbols), kml.bin (flat
-/// image for QEMU -kernel and U-Boot) and, for imx6q, qemu-sabrelite.dtb.
+/// image for QEMU -kernel and U-Boot), vdso.so (the vDSO apps link against)
+/// and, for imx6q, qemu-sabrelite.dtb.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, after_help = EXAMPLES)]
 struct Cli {

@@ -9,7 +9,12 @@
 //! bin/echo-args        Rust programs init starts
 //! bin/exit-with
 //! bin/memory-hog
+//! bin/mode-check       reports its CPU mode (the trusted suites, issue 5)
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC
+//! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
+//! trustedx/mode-check  and where it must not: a look-alike of /trusted/
+//! jail/bin/mode-check  and in the root of a chroot, where it must not either
+//! jail/trusted/mode-check
 //! bad/<case>           hostile ELF files: corrupted copies of exit-with
 //! ```
 //!
@@ -41,11 +46,24 @@ pub use hostile_elf::Corruption;
 const PACKAGE: &str = "test-programs";
 
 /// Each Rust program: its Cargo binary name and its path in the root.
-const RUST_PROGRAMS: [(&str, &str); 4] = [
+const RUST_PROGRAMS: [(&str, &str); 5] = [
     ("init", "init"),
     ("echo-args", "bin/echo-args"),
     ("exit-with", "bin/exit-with"),
     ("memory-hog", "bin/memory-hog"),
+    ("mode-check", "bin/mode-check"),
+];
+
+/// Staged programs copied to a second place: the original and the copy.
+/// The trusted suites run the same bytes from `/bin`, from `/trusted`
+/// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
+/// (USR mode), so only the path differs. Copies, not links: the ramdisk
+/// has none to offer.
+const COPIES: [(&str, &str); 4] = [
+    ("bin/mode-check", "trusted/mode-check"),
+    ("bin/mode-check", "trustedx/mode-check"),
+    ("bin/mode-check", "jail/bin/mode-check"),
+    ("bin/mode-check", "jail/trusted/mode-check"),
 ];
 
 /// GCC for the C programs, and the Debian package that has it.
@@ -104,6 +122,9 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
         let program = c_built.join(&name);
         compile_c(workspace, &source, &program)?;
         strip_into(&program, &root.join("bin").join(&name))?;
+    }
+    for (original, copy) in COPIES {
+        copy_program(&root.join(original), &root.join(copy))?;
     }
 
     let base_path = root.join(HOSTILE_BASE);
@@ -202,6 +223,24 @@ fn strip_into(program: &Path, staged: &Path) -> Result<()> {
     report(staged)
 }
 
+/// Copies the staged program `original` to `copy` (making its directory),
+/// mode 0755.
+fn copy_program(original: &Path, copy: &Path) -> Result<()> {
+    if let Some(directory) = copy.parent() {
+        fs::create_dir_all(directory)
+            .context_with(|| format!("creating {}", display_path(directory).display()))?;
+    }
+    fs::copy(original, copy).context_with(|| {
+        format!(
+            "copying {} to {}",
+            display_path(original).display(),
+            display_path(copy).display()
+        )
+    })?;
+    make_executable(copy)?;
+    report(copy)
+}
+
 /// Writes `bytes` to `path` with mode 0755.
 fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).context_with(|| format!("writing {}", display_path(path).display()))?;
@@ -264,7 +303,12 @@ mod tests {
             "bin/echo-args",
             "bin/exit-with",
             "bin/memory-hog",
+            "bin/mode-check",
             "bin/c-hello",
+            "trusted/mode-check",
+            "trustedx/mode-check",
+            "jail/bin/mode-check",
+            "jail/trusted/mode-check",
         ] {
             let file = root.join(path);
             let mode = fs::metadata(&file).unwrap().permissions().mode();

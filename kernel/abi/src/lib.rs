@@ -3,9 +3,9 @@
 //!
 //! Everything a program can observe about the kernel's interface lives here:
 //! system call numbers, `errno` values, the structs system calls fill in,
-//! flag values, signal numbers and wait statuses (and, with issue 5, the
-//! layout of the vDSO data page). Kernel and `userlib` share this crate so
-//! the two sides cannot drift apart.
+//! flag values, signal numbers and wait statuses, and the vDSO's names and
+//! data-page layout. Kernel and `userlib` share this crate so the two sides
+//! cannot drift apart.
 //!
 //! Design principles:
 //! - Plain data only: constants, `repr(C)` structs and pure functions on
@@ -19,7 +19,7 @@
 //!
 //! Modules: [`syscall`] (numbers), [`errno`], [`signal`], [`wait`],
 //! [`fcntl`], [`mman`], [`stat`], [`dirent`], [`uname`], [`termios`],
-//! [`clock`], [`sysinfo`].
+//! [`clock`], [`sysinfo`], [`vdso`].
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -35,4 +35,5 @@ pub mod syscall;
 pub mod sysinfo;
 pub mod termios;
 pub mod uname;
+pub mod vdso;
 pub mod wait;

@@ -19,6 +19,7 @@
 
 extern crate alloc;
 
+pub mod cpu_mode;
 pub mod scenarios;
 
 use alloc::ffi::CString;
@@ -73,9 +74,15 @@ impl Launcher {
         }
     }
 
-    /// `absolute` (`/bin/echo-args`) under the root.
-    pub fn path(&self, absolute: &str) -> String {
-        format!("{}{absolute}", self.root)
+    /// `path` (`/bin/echo-args`) under the root. A relative path
+    /// (`mode-check`, `../trusted/x`) is the working directory's business,
+    /// not the root's, and comes back as it is.
+    pub fn path(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            format!("{}{path}", self.root)
+        } else {
+            String::from(path)
+        }
     }
 
     /// The environment a child gets: our two variables, then `extra`
@@ -92,8 +99,8 @@ impl Launcher {
         environment
     }
 
-    /// Replaces this process with `program` (an absolute path, put under
-    /// the root) with `argv` and our environment plus `extra_env`. Returns
+    /// Replaces this process with `program` (an absolute path is put under
+    /// the root, a relative one starts from the working directory) with `argv` and our environment plus `extra_env`. Returns
     /// only on failure.
     pub fn exec(&self, program: &str, argv: &[&str], extra_env: &[String]) -> Errno {
         let path = self.path(program);

@@ -16,15 +16,18 @@ use crate::{Launcher, errno_name};
 
 mod console;
 mod cow;
+mod directory;
 mod exec;
 mod faults;
 mod hostile_elf;
+mod mode_check;
 mod pipe;
 mod realtime;
 mod round_robin;
 mod sched_calls;
 mod scheduling;
 mod sleep;
+mod trusted;
 
 /// What a scenario found: passed or skipped (`Ok`), or failed (`Err` with
 /// the reason, one line).
@@ -43,7 +46,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 17] = [
+pub const ALL: [Scenario; 24] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -61,6 +64,13 @@ pub const ALL: [Scenario; 17] = [
     ("rt-periodic", scheduling::rt_periodic),
     ("fifo-not-interrupted", scheduling::fifo_not_interrupted),
     ("rr-alternate", round_robin::rr_alternate),
+    ("chdir-getcwd", directory::chdir_getcwd),
+    ("trusted-mode", trusted::trusted_mode),
+    ("trusted-paths", trusted::trusted_paths),
+    ("trusted-inheritance", trusted::trusted_inheritance),
+    ("trusted-faults", trusted::trusted_faults),
+    ("trusted-preempted", trusted::trusted_preempted),
+    ("trusted-chroot", trusted::trusted_chroot),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:

@@ -16,6 +16,7 @@
 //! `vfork` is left out: the child borrows the parent's stack, which no safe
 //! Rust signature can express; `fork` does the same job here.
 
+pub mod directory;
 pub mod file;
 pub mod fs;
 pub mod memory;
@@ -25,6 +26,7 @@ pub mod scheduling;
 pub mod system;
 pub mod time;
 
+pub use directory::*;
 pub use file::*;
 pub use fs::*;
 pub use memory::*;

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Scenario and helper programs print lines of their own in between (`echo-args:`,
-//! `memory-hog:`, `c-hello:`, `hostile-elf: /bad/<name> refused with <ERRNO>`).
+//! `memory-hog:`, `mode-check:`, `c-hello:`, `hostile-elf: /bad/<name> refused with <ERRNO>`).
 //! The exit status is the number of failed scenarios (at most 255), which
 //! becomes QEMU's exit status when pid 1 exits. The scenarios themselves
 //! live in the library (`src/scenarios/`), this file only picks and runs

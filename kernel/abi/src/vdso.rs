@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The vDSO's contract: its names, its version and its data-page layout.
+//!
+//! The vDSO (`kernel/vdso`, linked into `vdso.so`) is a shared object the
+//! kernel maps into every process at `VDSO_BASE`: one page of text, then one
+//! read-only page of data, [`VdsoData`], that the kernel fills in per process.
+//! Three parties read this file and must agree:
+//!
+//! - the vDSO's assembly loads [`VdsoData::direct_entry`] from
+//!   [`VDSO_DATA_OFFSET`] + [`VdsoData::DIRECT_ENTRY_OFFSET`] past its own
+//!   first byte, PC-relatively (both reach it as `const` operands);
+//! - xtask links and checks `vdso.so` against [`SONAME`], [`VERSION_NODE`]
+//!   and [`SYMBOLS`], each exported also as [`ALIAS_PREFIX`]`<name>`;
+//! - the kernel writes the data page with [`VdsoData::to_bytes`] and binds an
+//!   app's imports to these names at [`VERSION_NODE`].
+//!
+//! The entry points return what the kernel put in r0, as Linux's own vDSO
+//! functions do: a value `>= 0` on success, `-errno` on failure (there is no
+//! C library in between to turn that into `-1` and `errno`).
+//!
+//! # Direct entry
+//! `direct_entry` is 0 in a USR-mode process: each entry point makes the
+//! Linux EABI system call (`svc #0`, number in r7). In a SYSTEM-mode process
+//! it is the address of the kernel's trampoline, and the entry point calls it
+//! with `blx` in the same register convention: arguments in r0-r3, the
+//! number in r7, the return address in lr, sp the thread's own (8-byte
+//! aligned) stack; the result comes back in r0. The entry point saves r7 and
+//! lr itself, so the trampoline need preserve only what AAPCS asks of any
+//! function (r4-r11, sp).
+
+use crate::bytes::put_u32;
+
+/// The vDSO's `DT_SONAME`, as on Linux.
+pub const SONAME: &str = "linux-vdso.so.1";
+/// The version node every symbol is defined at, as on Linux.
+pub const VERSION_NODE: &str = "LINUX_2.6";
+/// Every entry point is exported a second time under this prefix
+/// (`clock_gettime` and `__vdso_clock_gettime`), the name C libraries look
+/// up in a vDSO.
+pub const ALIAS_PREFIX: &str = "__vdso_";
+
+/// The exported entry points, by their plain names.
+///
+/// The first five are the old KML's set; the rest are the calls a real-time
+/// program makes most. `kernel_sched_timeout(ts)` is the old KML call, kept
+/// for its programs: it sleeps for the relative time `*ts` on
+/// `CLOCK_MONOTONIC`, that is `clock_nanosleep(CLOCK_MONOTONIC, 0, ts,
+/// NULL)`. Every other name is the Linux system call of that name.
+pub const SYMBOLS: [&str; 17] = [
+    "clock_gettime",
+    "gettimeofday",
+    "sched_yield",
+    "nanosleep",
+    "kernel_sched_timeout",
+    "getpid",
+    "gettid",
+    "getppid",
+    "read",
+    "write",
+    "clock_nanosleep",
+    "clock_getres",
+    "sched_setscheduler",
+    "sched_getscheduler",
+    "sched_setparam",
+    "sched_getparam",
+    "exit",
+];
+
+/// Where the vDSO's text (its ELF image, headers first) starts, from
+/// `VDSO_BASE`.
+pub const VDSO_TEXT_OFFSET: u32 = 0;
+/// Where the data page starts, from `VDSO_BASE`: the text, headers
+/// included, must fit in the page before it (the link checks).
+pub const VDSO_DATA_OFFSET: u32 = 0x1000;
+/// Size of the data page the kernel maps.
+pub const VDSO_DATA_PAGE_SIZE: u32 = 0x1000;
+
+/// [`VdsoData::magic`]: the page starts with the bytes `KMLv`.
+pub const VDSO_MAGIC: u32 = u32::from_le_bytes(*b"KMLv");
+/// [`VdsoData::version`]: bumped whenever a field is added or changes.
+pub const VDSO_DATA_VERSION: u32 = 1;
+
+/// Reserved words after the fields, so later versions (a generic-timer
+/// clock for `clock_gettime` in the vDSO, issue 5) fit in the same 64 bytes.
+const RESERVED_WORDS: usize = 13;
+
+/// The vDSO data page, as the vDSO code reads it (little-endian words).
+///
+/// The kernel writes it with [`VdsoData::to_bytes`] at the start of a zeroed
+/// page mapped read-only at `VDSO_BASE + VDSO_DATA_OFFSET`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VdsoData {
+    /// [`VDSO_MAGIC`], so a dump of the page shows what it is.
+    pub magic: u32,
+    /// [`VDSO_DATA_VERSION`].
+    pub version: u32,
+    /// 0 in a USR-mode process (the vDSO traps with `svc`); in a SYSTEM-mode
+    /// process, the address of the kernel's direct-entry trampoline (see the
+    /// module documentation for its register convention).
+    pub direct_entry: u32,
+    /// Zero in this version.
+    pub reserved: [u32; RESERVED_WORDS],
+}
+
+const _: () = assert!(core::mem::offset_of!(VdsoData, magic) == VdsoData::MAGIC_OFFSET);
+const _: () = assert!(core::mem::offset_of!(VdsoData, version) == VdsoData::VERSION_OFFSET);
+const _: () =
+    assert!(core::mem::offset_of!(VdsoData, direct_entry) == VdsoData::DIRECT_ENTRY_OFFSET);
+const _: () = assert!(core::mem::offset_of!(VdsoData, reserved) == VdsoData::RESERVED_OFFSET);
+const _: () = assert!(core::mem::size_of::<VdsoData>() == VdsoData::SIZE);
+const _: () = assert!(VdsoData::SIZE <= VDSO_DATA_PAGE_SIZE as usize);
+// The vDSO loads `direct_entry` with a word `ldr`: keep it word-aligned.
+const _: () = assert!(VdsoData::DIRECT_ENTRY_OFFSET.is_multiple_of(4));
+// The text page comes first, the data page right after it, page-aligned.
+const _: () = assert!(VDSO_TEXT_OFFSET == 0 && VDSO_DATA_OFFSET == 0x1000);
+
+impl VdsoData {
+    /// Size of the struct in bytes.
+    pub const SIZE: usize = 64;
+    /// Offset of [`VdsoData::magic`].
+    pub const MAGIC_OFFSET: usize = 0;
+    /// Offset of [`VdsoData::version`].
+    pub const VERSION_OFFSET: usize = 4;
+    /// Offset of [`VdsoData::direct_entry`]: the vDSO code loads this word.
+    pub const DIRECT_ENTRY_OFFSET: usize = 8;
+    /// Offset of [`VdsoData::reserved`].
+    pub const RESERVED_OFFSET: usize = 12;
+
+    /// The page of a USR-mode process: every call traps with `svc`.
+    pub const fn trapping() -> VdsoData {
+        VdsoData::with_direct_entry(0)
+    }
+
+    /// The page of a process whose vDSO calls `direct_entry` (a SYSTEM-mode
+    /// process; 0 means trap, as [`VdsoData::trapping`]).
+    pub const fn with_direct_entry(direct_entry: u32) -> VdsoData {
+        VdsoData {
+            magic: VDSO_MAGIC,
+            version: VDSO_DATA_VERSION,
+            direct_entry,
+            reserved: [0; RESERVED_WORDS],
+        }
+    }
+
+    /// The bytes the vDSO code reads, little-endian.
+    pub fn to_bytes(&self) -> [u8; Self::SIZE] {
+        let mut bytes = [0; Self::SIZE];
+        put_u32(&mut bytes, Self::MAGIC_OFFSET, self.magic);
+        put_u32(&mut bytes, Self::VERSION_OFFSET, self.version);
+        put_u32(&mut bytes, Self::DIRECT_ENTRY_OFFSET, self.direct_entry);
+        for (index, word) in self.reserved.iter().enumerate() {
+            put_u32(&mut bytes, Self::RESERVED_OFFSET + 4 * index, *word);
+        }
+        bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytes::get_u32;
+
+    #[test]
+    fn the_page_starts_with_the_magic() {
+        let bytes = VdsoData::trapping().to_bytes();
+        assert_eq!(&bytes[..4], b"KMLv");
+        assert_eq!(get_u32(&bytes, VdsoData::VERSION_OFFSET), VDSO_DATA_VERSION);
+    }
+
+    #[test]
+    fn direct_entry_sits_where_the_vdso_loads_it() {
+        let bytes = VdsoData::with_direct_entry(0xC000_1234).to_bytes();
+        assert_eq!(get_u32(&bytes, 8), 0xC000_1234);
+        assert_eq!(
+            get_u32(
+                &VdsoData::trapping().to_bytes(),
+                VdsoData::DIRECT_ENTRY_OFFSET
+            ),
+            0
+        );
+        assert!(bytes[VdsoData::RESERVED_OFFSET..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn symbols_are_unique_and_plain() {
+        for (index, name) in SYMBOLS.iter().enumerate() {
+            assert!(!name.starts_with(ALIAS_PREFIX), "{name}");
+            assert!(!SYMBOLS[..index].contains(name), "{name} twice");
+        }
+        assert_eq!(
+            &SYMBOLS[..5],
+            &[
+                "clock_gettime",
+                "gettimeofday",
+                "sched_yield",
+                "nanosleep",
+                "kernel_sched_timeout"
+            ]
+        );
+    }
+}
