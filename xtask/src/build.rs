@@ -71,9 +71,14 @@ pub fn build_board(root: &Path, board: Board) -> Result<Built> {
 /// Runs `cargo build --release --target armv7a-none-eabi -p board-<board>`
 /// with its output on the terminal.
 fn cargo_build(root: &Path, board: Board) -> Result<()> {
-    let package = board.package();
+    build_target_package(root, &board.package())
+}
+
+/// Runs `cargo build --release --target armv7a-none-eabi -p <package>`
+/// with its output on the terminal.
+pub fn build_target_package(root: &Path, package: &str) -> Result<()> {
     let status = Command::new(cargo())
-        .args(["build", "--release", "--target", TARGET, "-p", &package])
+        .args(["build", "--release", "--target", TARGET, "-p", package])
         .current_dir(root)
         .status()
         .context("running cargo")?;
@@ -81,6 +86,15 @@ fn cargo_build(root: &Path, board: Board) -> Result<()> {
         bail!("building {package}: cargo failed with {status}");
     }
     Ok(())
+}
+
+/// The Cargo target directory: `CARGO_TARGET_DIR` (relative to the
+/// workspace) when set, else `target/`.
+pub fn target_dir(workspace: &Path) -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(directory) if !directory.is_empty() => workspace.join(directory),
+        _ => workspace.join("target"),
+    }
 }
 
 /// The cargo that runs us (so the pinned toolchain builds the kernel too).

@@ -34,7 +34,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::board::{TARGET, display_path};
-use crate::build::cargo;
 use crate::error::{Context, Result, bail};
 use crate::setup;
 
@@ -110,11 +109,13 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
             .context_with(|| format!("creating {}/{directory}", shown.display()))?;
     }
 
-    let built = target_dir(workspace).join(TARGET).join("release");
+    let built = crate::build::target_dir(workspace)
+        .join(TARGET)
+        .join("release");
     for (binary, staged) in RUST_PROGRAMS {
         strip_into(&built.join(binary), &root.join(staged))?;
     }
-    let c_built = target_dir(workspace).join("kml-c");
+    let c_built = crate::build::target_dir(workspace).join("kml-c");
     fs::create_dir_all(&c_built)
         .context_with(|| format!("creating {}", display_path(&c_built).display()))?;
     for source in c_sources(workspace)? {
@@ -139,26 +140,9 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
     Ok(root)
 }
 
-/// The Cargo target directory: `CARGO_TARGET_DIR` (relative to the
-/// workspace) when set, else `target/`.
-fn target_dir(workspace: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(directory) if !directory.is_empty() => workspace.join(directory),
-        _ => workspace.join("target"),
-    }
-}
-
 /// `cargo build --release --target armv7a-none-eabi -p test-programs`.
 fn build_rust_programs(workspace: &Path) -> Result<()> {
-    let status = Command::new(cargo())
-        .args(["build", "--release", "--target", TARGET, "-p", PACKAGE])
-        .current_dir(workspace)
-        .status()
-        .context("running cargo")?;
-    if !status.success() {
-        bail!("building {PACKAGE}: cargo failed with {status}");
-    }
-    Ok(())
+    crate::build::build_target_package(workspace, PACKAGE)
 }
 
 /// The C programs: `tests/programs/c/*.c`, sorted.

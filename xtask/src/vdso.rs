@@ -37,7 +37,6 @@ use goblin::elf::section_header::{SHN_UNDEF, SHT_REL, SHT_RELA};
 use goblin::elf::sym::{STB_GLOBAL, STT_FUNC, STV_DEFAULT};
 
 use crate::board::{TARGET, display_path};
-use crate::build::cargo;
 use crate::error::{Context, Result, bail};
 
 /// The artifact's file name in `target/kml/<board>/`.
@@ -85,7 +84,7 @@ impl Vdso {
 /// directory and checks the result.
 pub fn build(workspace: &Path) -> Result<Vdso> {
     cargo_build(workspace)?;
-    let target = target_dir(workspace);
+    let target = crate::build::target_dir(workspace);
     let directory = target.join("kml-vdso");
     fs::create_dir_all(&directory)
         .context_with(|| format!("creating {}", display_path(&directory).display()))?;
@@ -123,15 +122,7 @@ fn exported_names() -> impl Iterator<Item = String> {
 
 /// `cargo build --release --target armv7a-none-eabi -p vdso`.
 fn cargo_build(workspace: &Path) -> Result<()> {
-    let status = Command::new(cargo())
-        .args(["build", "--release", "--target", TARGET, "-p", PACKAGE])
-        .current_dir(workspace)
-        .status()
-        .context("running cargo")?;
-    if !status.success() {
-        bail!("building {PACKAGE}: cargo failed with {status}");
-    }
-    Ok(())
+    crate::build::build_target_package(workspace, PACKAGE)
 }
 
 /// Links `library` into `output` (see the module documentation).
@@ -190,15 +181,6 @@ fn rust_lld(workspace: &Path) -> Result<PathBuf> {
         );
     }
     Ok(lld)
-}
-
-/// The Cargo target directory: `CARGO_TARGET_DIR` (relative to the
-/// workspace) when set, else `target/` (as `programs` finds it).
-fn target_dir(workspace: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(directory) if !directory.is_empty() => workspace.join(directory),
-        _ => workspace.join("target"),
-    }
 }
 
 /// Checks that `bytes` is a vDSO the kernel can map and apps can link
