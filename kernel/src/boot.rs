@@ -55,6 +55,7 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
     println!("self-checks passed");
     crate::platform::register(platform);
     crate::memory::init(frames, boot.linear_map);
+    crate::vdso::init();
     match boot.device_tree.as_ref().and_then(|tree| tree.initrd) {
         Some(range) => crate::initrd::load(range),
         None => println!("initrd: none passed"),

@@ -58,4 +58,5 @@ pub mod trap;
 pub mod uaccess;
 pub mod user_pointer;
 pub mod user_stack;
+pub mod vdso;
 pub mod vm;

@@ -32,7 +32,12 @@ pub struct Built {
 pub fn build_board(root: &Path, board: Board) -> Result<Built> {
     // The vDSO first: the kernel is to embed it (issue 5).
     let vdso = vdso::build(root)?;
-    cargo_build(root, board)?;
+    let vdso_path = target_dir(root).join("kml-vdso").join(vdso::FILE_NAME);
+    build_target_package(
+        root,
+        &board.package(),
+        &[("KML_VDSO", vdso_path.as_os_str())],
+    )?;
     let artifacts = Artifacts::new(root, board);
     fs::create_dir_all(&artifacts.dir)
         .context_with(|| format!("creating {}", display_path(&artifacts.dir).display()))?;
@@ -68,17 +73,17 @@ pub fn build_board(root: &Path, board: Board) -> Result<Built> {
     })
 }
 
-/// Runs `cargo build --release --target armv7a-none-eabi -p board-<board>`
-/// with its output on the terminal.
-fn cargo_build(root: &Path, board: Board) -> Result<()> {
-    build_target_package(root, &board.package())
-}
-
 /// Runs `cargo build --release --target armv7a-none-eabi -p <package>`
 /// with its output on the terminal.
-pub fn build_target_package(root: &Path, package: &str) -> Result<()> {
+/// `environment` is passed to the build (the kernel reads `KML_VDSO`).
+pub fn build_target_package(
+    root: &Path,
+    package: &str,
+    environment: &[(&str, &std::ffi::OsStr)],
+) -> Result<()> {
     let status = Command::new(cargo())
         .args(["build", "--release", "--target", TARGET, "-p", package])
+        .envs(environment.iter().copied())
         .current_dir(root)
         .status()
         .context("running cargo")?;

@@ -10,8 +10,10 @@
 //! bin/exit-with
 //! bin/memory-hog
 //! bin/mode-check       reports its CPU mode (the trusted suites, issue 5)
+//! bin/vdso-call        calls the kernel through the vDSO (the vDSO suite)
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
+//! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trustedx/mode-check  and where it must not: a look-alike of /trusted/
 //! jail/bin/mode-check  and in the root of a chroot, where it must not either
 //! jail/trusted/mode-check
@@ -45,12 +47,13 @@ pub use hostile_elf::Corruption;
 const PACKAGE: &str = "test-programs";
 
 /// Each Rust program: its Cargo binary name and its path in the root.
-const RUST_PROGRAMS: [(&str, &str); 5] = [
+const RUST_PROGRAMS: [(&str, &str); 6] = [
     ("init", "init"),
     ("echo-args", "bin/echo-args"),
     ("exit-with", "bin/exit-with"),
     ("memory-hog", "bin/memory-hog"),
     ("mode-check", "bin/mode-check"),
+    ("vdso-call", "bin/vdso-call"),
 ];
 
 /// Staged programs copied to a second place: the original and the copy.
@@ -58,11 +61,12 @@ const RUST_PROGRAMS: [(&str, &str); 5] = [
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
 /// (USR mode), so only the path differs. Copies, not links: the ramdisk
 /// has none to offer.
-const COPIES: [(&str, &str); 4] = [
+const COPIES: [(&str, &str); 5] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
     ("bin/mode-check", "jail/bin/mode-check"),
     ("bin/mode-check", "jail/trusted/mode-check"),
+    ("bin/vdso-call", "trusted/vdso-call"),
 ];
 
 /// GCC for the C programs, and the Debian package that has it.
@@ -142,7 +146,7 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
 
 /// `cargo build --release --target armv7a-none-eabi -p test-programs`.
 fn build_rust_programs(workspace: &Path) -> Result<()> {
-    crate::build::build_target_package(workspace, PACKAGE)
+    crate::build::build_target_package(workspace, PACKAGE, &[])
 }
 
 /// The C programs: `tests/programs/c/*.c`, sorted.
@@ -288,8 +292,10 @@ mod tests {
             "bin/exit-with",
             "bin/memory-hog",
             "bin/mode-check",
+            "bin/vdso-call",
             "bin/c-hello",
             "trusted/mode-check",
+            "trusted/vdso-call",
             "trustedx/mode-check",
             "jail/bin/mode-check",
             "jail/trusted/mode-check",

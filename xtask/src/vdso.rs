@@ -122,7 +122,7 @@ fn exported_names() -> impl Iterator<Item = String> {
 
 /// `cargo build --release --target armv7a-none-eabi -p vdso`.
 fn cargo_build(workspace: &Path) -> Result<()> {
-    crate::build::build_target_package(workspace, PACKAGE)
+    crate::build::build_target_package(workspace, PACKAGE, &[])
 }
 
 /// Links `library` into `output` (see the module documentation).

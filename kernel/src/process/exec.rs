@@ -77,7 +77,8 @@ pub fn load(
     let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
     let mut memory = ProcessMemory::new(space, entry.data);
     memory.add_program(&plan)?;
-    let stack = initial_stack(&plan, &path.visible, arguments, environment)?;
+    let vdso = crate::vdso::map_into(&mut memory)?;
+    let stack = initial_stack(&plan, &path.visible, arguments, environment, vdso)?;
     memory.add_stack(&stack)?;
     for &address in &plan.relative_relocations {
         memory.relocate(address.as_u32(), plan.load_bias())?;
@@ -97,8 +98,9 @@ fn initial_stack(
     path: &str,
     arguments: &[Vec<u8>],
     environment: &[Vec<u8>],
+    vdso: Option<u32>,
 ) -> Result<InitialStack, Errno> {
-    let auxv = [
+    let mut auxv = alloc::vec![
         (user_stack::AT_PHDR, plan.program_headers.as_u32()),
         (user_stack::AT_PHENT, plan.program_header_size),
         (user_stack::AT_PHNUM, plan.program_header_count),
@@ -114,6 +116,9 @@ fn initial_stack(
         (user_stack::AT_CLKTCK, 100),
         (user_stack::AT_SECURE, 0),
     ];
+    if let Some(base) = vdso {
+        auxv.push((user_stack::AT_SYSINFO_EHDR, base));
+    }
     let arguments: Vec<&[u8]> = arguments.iter().map(Vec::as_slice).collect();
     let environment: Vec<&[u8]> = environment.iter().map(Vec::as_slice).collect();
     user_stack::build(

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The vDSO: its pages, and mapping them into every process.
+//!
+//! The build links the vDSO (`kernel/vdso`, `linker/vdso.ld`) and embeds
+//! it here. At boot its text goes into one frame, and its data page
+//! (`abi::vdso::VdsoData`) into another; every process gets both, read
+//! only, at `VDSO_BASE` and the page after it, shared by all processes
+//! (each mapping holds a reference, so exit and fork treat them like any
+//! shared page and the frames are never freed). The auxiliary vector's
+//! AT_SYSINFO_EHDR points programs at it.
+//!
+//! Every process gets the trapping data page for now (`direct_entry` =
+//! 0): its functions enter the kernel with `svc`, in USR and in SYSTEM
+//! mode alike. The direct-entry trampoline for SYSTEM-mode processes is
+//! the remaining part of issue 5.
+
+use crate::addr::{PhysAddr, VirtAddr};
+use crate::frame_access;
+use crate::memory;
+use crate::process::memory::ProcessMemory;
+use crate::vm::address_space::PageAccess;
+use crate::vm::area::{Area, AreaKind, Permissions};
+use crate::vm::layout::{PAGE_SIZE, VDSO_BASE};
+use abi::errno::Errno;
+use abi::vdso::{VDSO_DATA_OFFSET, VdsoData};
+use spin::Once;
+
+/// The vDSO as the build linked it (empty when built without one).
+static IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vdso.so"));
+
+/// The frames every process maps.
+struct Pages {
+    text: PhysAddr,
+    data: PhysAddr,
+}
+
+static PAGES: Once<Option<Pages>> = Once::new();
+
+/// Puts the vDSO's text and data page into frames. Called once at boot.
+pub fn init() {
+    PAGES.call_once(|| {
+        if IMAGE.is_empty() {
+            crate::println!("vdso: none built in (build with `cargo xtask build`)");
+            return None;
+        }
+        if !IMAGE.starts_with(b"\x7fELF") {
+            crate::println!("vdso: the embedded image is not an ELF file; not mapped");
+            return None;
+        }
+        // Its one loadable segment starts at offset 0 and ends within the
+        // first page (the build checks it); what follows in the file
+        // (section headers, the static symbol table) is not mapped.
+        let loaded = &IMAGE[..IMAGE.len().min(VDSO_DATA_OFFSET as usize)];
+        let (text, data) = (memory::allocate()?, memory::allocate()?);
+        frame_access::zero(text);
+        frame_access::with_frame_mut(text, |bytes| bytes[..loaded.len()].copy_from_slice(loaded));
+        frame_access::zero(data);
+        let page = VdsoData::trapping().to_bytes();
+        frame_access::with_frame_mut(data, |bytes| bytes[..page.len()].copy_from_slice(&page));
+        crate::println!(
+            "vdso: {} bytes, mapped at {:#010x} in every process",
+            loaded.len(),
+            VDSO_BASE
+        );
+        Some(Pages { text, data })
+    });
+}
+
+/// Maps the vDSO into `memory`; returns its address for AT_SYSINFO_EHDR,
+/// or `None` when the kernel has no vDSO.
+pub fn map_into(memory: &mut ProcessMemory) -> Result<Option<u32>, Errno> {
+    let Some(Some(pages)) = PAGES.get() else {
+        return Ok(None);
+    };
+    let text = VirtAddr(VDSO_BASE);
+    let data = VirtAddr(VDSO_BASE + VDSO_DATA_OFFSET);
+    let execute = Permissions {
+        read: true,
+        write: false,
+        execute: true,
+    };
+    let read = Permissions {
+        read: true,
+        write: false,
+        execute: false,
+    };
+    memory.areas.insert(Area::new(
+        text,
+        VirtAddr(text.0 + PAGE_SIZE),
+        execute,
+        AreaKind::Vdso,
+    ))?;
+    memory.areas.insert(Area::new(
+        data,
+        VirtAddr(data.0 + PAGE_SIZE),
+        read,
+        AreaKind::Vdso,
+    ))?;
+    for (page, frame, executable) in [(text, pages.text, true), (data, pages.data, false)] {
+        memory
+            .space
+            .map(
+                page,
+                frame,
+                PageAccess {
+                    writable: false,
+                    executable,
+                },
+            )
+            .map_err(|_| Errno::ENOMEM)?;
+        memory::share(frame);
+    }
+    Ok(Some(VDSO_BASE))
+}
