@@ -28,6 +28,7 @@ mod sched_calls;
 mod scheduling;
 mod sleep;
 mod trusted;
+mod vdso;
 
 /// What a scenario found: passed or skipped (`Ok`), or failed (`Err` with
 /// the reason, one line).
@@ -46,7 +47,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 24] = [
+pub const ALL: [Scenario; 25] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -71,6 +72,7 @@ pub const ALL: [Scenario; 24] = [
     ("trusted-faults", trusted::trusted_faults),
     ("trusted-preempted", trusted::trusted_preempted),
     ("trusted-chroot", trusted::trusted_chroot),
+    ("vdso-call", vdso::vdso_call),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:
