@@ -86,24 +86,35 @@ pub fn many_children(launcher: &Launcher) -> Outcome {
 /// run also settles init's own pages (stack, heap) so the second compares
 /// like with like.
 pub fn demand_paging(launcher: &Launcher) -> Outcome {
-    let mut free_after = [0u32; 2];
+    let mut free_after = [0u32; 3];
     for free in &mut free_after {
         let status = launcher.run("/bin/memory-hog", &["memory-hog"], &[])?;
         expect_exit("memory-hog", status, 0)?;
         *free = syscall::free_memory().map_err(failed("sysinfo"))?;
     }
     print!(
-        "demand-paging: free memory after each run: {} and {} bytes\n",
-        free_after[0], free_after[1]
+        "demand-paging: free memory after each run: {} and {} and {} bytes\n",
+        free_after[0], free_after[1], free_after[2]
     );
-    if free_after[0] != free_after[1] {
-        return Err(format!(
-            "{} bytes were not given back",
-            i64::from(free_after[0]) - i64::from(free_after[1])
-        ));
+    // The hog touches about 11 MiB (2,800 pages) per run, so a leak of its
+    // pages or page tables shows as megabytes. Init itself may still grow
+    // by a page or two between runs (its heap and stack, touched at slightly
+    // different depths depending on where the timer preempted it), which is
+    // not the hog's memory: allow that much, and no more.
+    // Once init has settled, a run must give back exactly what it took.
+    let lost = i64::from(free_after[0]) - i64::from(free_after[2]);
+    if lost > i64::from(INIT_GROWTH_ALLOWED) {
+        return Err(format!("{lost} bytes were not given back over two runs"));
+    }
+    if free_after[1] != free_after[2] {
+        let lost = i64::from(free_after[1]) - i64::from(free_after[2]);
+        return Err(format!("the third run kept {lost} bytes"));
     }
     Ok(Passed::Yes)
 }
+
+/// How much init's own memory may grow across the runs of `demand-paging`.
+const INIT_GROWTH_ALLOWED: u32 = 4 * 4096;
 
 /// Lines c-hello must print, given the arguments we pass.
 const C_HELLO_LINES: [&str; 3] = [
