@@ -53,6 +53,8 @@ pub mod ramdisk;
 pub mod sched;
 pub mod selftest;
 pub mod syscall;
+#[cfg(test)]
+mod test_random;
 pub mod time;
 pub mod trap;
 pub mod uaccess;

@@ -11,26 +11,10 @@ use alloc::vec::Vec;
 
 use super::tests::{HELLO_DYNAMIC, HELLO_STATIC, HELLO_STATIC_PIE};
 use super::*;
+use crate::test_random::XorShift;
 
 /// Iterations per fixture: about half a second in all in a debug build.
 const ROUNDS: usize = 20_000;
-
-/// Marsaglia's xorshift32: enough randomness for picking bytes.
-struct XorShift(u32);
-
-impl XorShift {
-    fn next(&mut self) -> u32 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, bound: usize) -> usize {
-        self.next() as usize % bound.max(1)
-    }
-}
 
 /// Values that sit on the edges of the checks.
 const INTERESTING: [u32; 14] = [

@@ -25,6 +25,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
+use crate::test_random::XorShift;
 
 static NEWC: &[u8] = include_bytes!("testdata/tree-newc.cpio");
 static CRC: &[u8] = include_bytes!("testdata/tree-crc.cpio");
@@ -666,22 +667,6 @@ fn errors_name_the_offset_and_reason() {
 }
 
 // ---- Fuzzing: random damage never panics. ----
-
-/// Marsaglia's xorshift32: deterministic and good enough to pick bytes.
-struct XorShift(u32);
-
-impl XorShift {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        self.0
-    }
-    /// A number in `0..bound` (`bound` > 0).
-    fn below(&mut self, bound: usize) -> usize {
-        self.next() as usize % bound
-    }
-}
 
 /// Damages `bytes` a few times: random bytes, hex digits (so headers stay
 /// readable and the damage reaches sizes and names), `/` and `.` in names,

@@ -7,6 +7,7 @@
 //! second.
 
 use super::*;
+use crate::test_random::XorShift;
 use alloc::vec::Vec;
 
 /// Drains the queue, returning what it gave in order.
@@ -229,25 +230,6 @@ fn level_past_the_top_panics() {
     RunQueue::new().enqueue(1u32, 100);
 }
 
-/// Marsaglia's xorshift32: small, deterministic, good enough to shuffle.
-struct XorShift(u32);
-
-impl XorShift {
-    fn next(&mut self) -> u32 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        self.0 = x;
-        x
-    }
-
-    /// A value in `0..bound`.
-    fn below(&mut self, bound: u32) -> u32 {
-        self.next() % bound
-    }
-}
-
 /// The obvious run queue: one `Vec` per level, scanned from the top.
 struct Model {
     levels: Vec<Vec<u32>>,
@@ -282,17 +264,17 @@ fn random_operations_match_the_model() {
         };
         // Levels from a narrow band in some rounds, so lists grow long
         // and levels empty and refill often.
-        let spread = if random.below(2) == 0 {
+        let spread = if random.below_u32(2) == 0 {
             4
         } else {
             LEVELS as u32
         };
-        let base = random.below(LEVELS as u32 - spread + 1);
+        let base = random.below_u32(LEVELS as u32 - spread + 1);
         for _step in 0..2_000 {
             // Items are 0..64, each queued at most once, as threads are.
-            let item = random.below(64);
-            let level = (base + random.below(spread)) as u8;
-            match (random.below(5), model.find(item)) {
+            let item = random.below_u32(64);
+            let level = (base + random.below_u32(spread)) as u8;
+            match (random.below_u32(5), model.find(item)) {
                 (0, None) => {
                     queue.enqueue(item, level);
                     model.levels[usize::from(level)].push(item);
