@@ -53,6 +53,11 @@ Examples:
   cargo xtask test --qemu-only boot/       only the QEMU tests in tests/boot/
   cargo xtask ramdisk rootfs -o rd.cpio    pack rootfs/ into a ramdisk for --initrd";
 
+/// What `cargo xtask run` asks the demo init to show when given no
+/// `--append`.
+const DEMO_SCENARIOS: &str =
+    "-- fork-exec many-children demand-paging cow pipe c-program trusted-mode vdso-call";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the kernel for a board (default: every board) and write its
@@ -97,8 +102,10 @@ struct RunArgs {
     #[arg(long, value_enum, default_value_t = Board::Imx6q)]
     board: Board,
     /// Ramdisk (cpio archive) for QEMU's -initrd. Default: the demo
-    /// ramdisk of tests/programs (its /init runs every process scenario;
-    /// choose some with `--append "-- fork-exec cow"`).
+    /// ramdisk of tests/programs, whose /init then runs a quick set of
+    /// scenarios (fork-exec, demand paging, COW, pipes, a C program, a
+    /// trusted program, the vDSO); choose others with
+    /// `--append "-- cow rt-periodic"`, or all with `--append "-- all"`.
     #[arg(long, value_name = "FILE", conflicts_with = "no_initrd")]
     initrd: Option<PathBuf>,
     /// Boot without a ramdisk: banner and self-checks only.
@@ -201,10 +208,19 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
     }
     setup::ensure_rust_target(root)?;
     setup::ensure_qemu()?;
+    let demo = args.initrd.is_none() && !args.no_initrd;
     let initrd = match &args.initrd {
         Some(path) => Some(initrd_argument(path)?),
         None if args.no_initrd => None,
         None => Some(test::test_programs_ramdisk(root)?),
+    };
+    // The demo ramdisk's init runs every scenario when given none, the
+    // timing ones too, which need -icount to be reliable (see
+    // tests/scheduling): a plain run shows the quick ones.
+    let append = match args.append {
+        Some(append) => append,
+        None if demo => DEMO_SCENARIOS.to_owned(),
+        None => String::new(),
     };
     let built = build::build_board(root, board)?;
     if let Some(expected) = qemu::raw_kernel_address(board)
@@ -217,7 +233,7 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
         );
     }
     let options = qemu::Options {
-        append: args.append.unwrap_or_default(),
+        append,
         initrd,
         gdb: args.gdb,
         extra: args.qemu_args,
