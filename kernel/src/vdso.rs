@@ -66,9 +66,17 @@ pub fn init() {
     });
 }
 
-/// Maps the vDSO into `memory`; returns its address for AT_SYSINFO_EHDR,
-/// or `None` when the kernel has no vDSO.
-pub fn map_into(memory: &mut ProcessMemory) -> Result<Option<u32>, Errno> {
+/// The vDSO's ELF image as the build linked it (empty when the kernel was
+/// built without one): the loader binds apps' imports to its symbols.
+pub fn image() -> &'static [u8] {
+    IMAGE
+}
+
+/// Maps the vDSO into `memory`, with the data page of a SYSTEM-mode
+/// process if `trusted`; returns its address for AT_SYSINFO_EHDR, or
+/// `None` when the kernel has no vDSO.
+pub fn map_into(memory: &mut ProcessMemory, trusted: bool) -> Result<Option<u32>, Errno> {
+    let _ = trusted;
     let Some(Some(pages)) = PAGES.get() else {
         return Ok(None);
     };

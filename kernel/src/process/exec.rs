@@ -77,7 +77,7 @@ pub fn load(
     let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
     let mut memory = ProcessMemory::new(space, entry.data);
     memory.add_program(&plan)?;
-    let vdso = crate::vdso::map_into(&mut memory)?;
+    let vdso = crate::vdso::map_into(&mut memory, trusted)?;
     let stack = initial_stack(&plan, &path.visible, arguments, environment, vdso)?;
     memory.add_stack(&stack)?;
     for &address in &plan.relative_relocations {
