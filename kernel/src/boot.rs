@@ -56,6 +56,7 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
     crate::platform::register(platform);
     crate::memory::init(frames, boot.linear_map);
     crate::vdso::init();
+    crate::process::exit::set_report(command_line.exit_report);
     match boot.device_tree.as_ref().and_then(|tree| tree.initrd) {
         Some(range) => crate::initrd::load(range),
         None => println!("initrd: none passed"),

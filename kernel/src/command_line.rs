@@ -18,6 +18,9 @@ pub struct CommandLine<'a> {
     pub selftest: Option<&'a str>,
     /// `init=PATH`: the first program (default `/init`).
     pub init: Option<&'a str>,
+    /// `kml.exit_report`: report every process's end with its system call
+    /// counts (by svc and by direct call), for tests.
+    pub exit_report: bool,
     /// Everything after `--`: the first program's arguments.
     pub init_arguments: Option<&'a str>,
 }
@@ -37,6 +40,7 @@ impl<'a> CommandLine<'a> {
         for token in options.split_ascii_whitespace() {
             match token.split_once('=') {
                 None if token == "semihosting" => line.semihosting = true,
+                None if token == "kml.exit_report" => line.exit_report = true,
                 Some(("kml.selftest", value)) => line.selftest = Some(value),
                 Some(("init", value)) => line.init = Some(value),
                 _ => {}
@@ -52,8 +56,11 @@ mod tests {
 
     #[test]
     fn recognises_kernel_options_among_others() {
-        let line = CommandLine::parse("console=ttyAMA0 semihosting  kml.selftest=data-abort x=y");
+        let line = CommandLine::parse(
+            "console=ttyAMA0 semihosting  kml.selftest=data-abort x=y kml.exit_report",
+        );
         assert!(line.semihosting);
+        assert!(line.exit_report);
         assert_eq!(line.selftest, Some("data-abort"));
     }
 

@@ -131,6 +131,16 @@ pub trait Platform: Sync {
     /// Nanoseconds since the board's clock started.
     fn monotonic_nanoseconds(&self) -> u64;
 
+    /// The frequency of the counter the monotonic clock reads, if programs
+    /// may read it themselves (the vDSO then answers `clock_gettime`
+    /// without entering the kernel).
+    fn user_counter_frequency(&self) -> Option<u32>;
+
+    /// The kernel address a SYSTEM-mode program's vDSO calls to enter the
+    /// kernel without an exception (the KML direct-entry trampoline; see
+    /// `abi::vdso`).
+    fn direct_entry_address(&self) -> u32;
+
     /// The clock's resolution in nanoseconds.
     fn clock_resolution(&self) -> u64;
 

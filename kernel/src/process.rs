@@ -18,6 +18,7 @@ use crate::fd_table::FdTable;
 use crate::file::FileRef;
 use crate::sched::policy::{Policy, RunQueue, SchedParams, level_of};
 use crate::sched::timer_queue::{TimerId, TimerQueue};
+use crate::syscall::SyscallCounts;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use memory::ProcessMemory;
@@ -67,6 +68,8 @@ pub struct Process {
     pub timer: Option<TimerId>,
     /// Whether its last blocking wait ended by timeout.
     pub timed_out: bool,
+    /// System calls its program made, by way in (svc or direct).
+    pub syscalls: SyscallCounts,
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
@@ -260,6 +263,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         slice_start: 0,
         timer: None,
         timed_out: false,
+        syscalls: SyscallCounts::default(),
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);

@@ -6,8 +6,11 @@
 //! place that decodes the number and applies the result, in the shape of
 //! Hubris's `syscalls.rs`: each call is a function returning
 //! `Result<u32, Errno>`. Unknown numbers return `-ENOSYS` and are logged
-//! once per number, never a panic.
+//! once per number, never a panic. A USR-mode program enters by `svc`, a
+//! SYSTEM-mode one by a direct call from the vDSO ([`Entry`]): the same
+//! frame, the same dispatch.
 
+mod entry;
 mod files;
 mod information;
 mod memory;
@@ -19,6 +22,8 @@ use crate::trap::UserFrame;
 use abi::errno::Errno;
 use abi::syscall::Sysnum;
 use spin::Mutex;
+
+pub use entry::{Entry, SyscallCounts};
 
 /// What a system call did with the frame.
 #[must_use]
@@ -35,8 +40,10 @@ impl From<Result<u32, Errno>> for Outcome {
     }
 }
 
-/// Handles the system call the running process made with `frame`.
-pub fn handle(frame: &mut dyn UserFrame) {
+/// Handles the system call the running process made with `frame`,
+/// entering by `entry`.
+pub fn handle(frame: &mut dyn UserFrame, entry: Entry) {
+    crate::process::with_current(|process| process.syscalls.record(entry));
     let number = frame.syscall_number();
     let outcome = match Sysnum::from_number(number) {
         Some(call) => dispatch(call, frame),

@@ -3,24 +3,25 @@
 //!
 //! The build links the vDSO (`kernel/vdso`, `linker/vdso.ld`) and embeds
 //! it here. At boot its text goes into one frame, and its data page
-//! (`abi::vdso::VdsoData`) into another; every process gets both, read
-//! only, at `VDSO_BASE` and the page after it, shared by all processes
-//! (each mapping holds a reference, so exit and fork treat them like any
-//! shared page and the frames are never freed). The auxiliary vector's
-//! AT_SYSINFO_EHDR points programs at it.
-//!
-//! Every process gets the trapping data page for now (`direct_entry` =
-//! 0): its functions enter the kernel with `svc`, in USR and in SYSTEM
-//! mode alike. The direct-entry trampoline for SYSTEM-mode processes is
-//! the remaining part of issue 5.
+//! (`abi::vdso::VdsoData`) into two: one for USR-mode processes, whose
+//! `direct_entry` is 0 (the vDSO traps with `svc`), and one for SYSTEM-mode
+//! processes, whose `direct_entry` is the kernel's trampoline (a plain
+//! call, no exception). Both name the counter the vDSO may read for
+//! `clock_gettime`, where the board has one. Every process gets the text
+//! and the data page of its trust, read only, at `VDSO_BASE` and the page
+//! after it, shared by all processes (each mapping holds a reference, so
+//! exit and fork treat them like any shared page and the frames are never
+//! freed; fork keeps the parent's page, as trust survives fork). The
+//! auxiliary vector's AT_SYSINFO_EHDR points programs at it.
 
 use crate::addr::{PhysAddr, VirtAddr};
 use crate::frame_access;
-use crate::memory;
 use crate::process::memory::ProcessMemory;
 use crate::vm::address_space::PageAccess;
 use crate::vm::area::{Area, AreaKind, Permissions};
 use crate::vm::layout::{PAGE_SIZE, VDSO_BASE};
+use crate::{memory, platform};
+use abi::counter::CounterScale;
 use abi::errno::Errno;
 use abi::vdso::{VDSO_DATA_OFFSET, VdsoData};
 use spin::Once;
@@ -31,7 +32,10 @@ static IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vdso.so"));
 /// The frames every process maps.
 struct Pages {
     text: PhysAddr,
-    data: PhysAddr,
+    /// The data page of USR-mode processes: trap with `svc`.
+    trapping_data: PhysAddr,
+    /// The data page of SYSTEM-mode processes: call the trampoline.
+    direct_data: PhysAddr,
 }
 
 static PAGES: Once<Option<Pages>> = Once::new();
@@ -51,19 +55,40 @@ pub fn init() {
         // first page (the build checks it); what follows in the file
         // (section headers, the static symbol table) is not mapped.
         let loaded = &IMAGE[..IMAGE.len().min(VDSO_DATA_OFFSET as usize)];
-        let (text, data) = (memory::allocate()?, memory::allocate()?);
+        let text = memory::allocate()?;
         frame_access::zero(text);
         frame_access::with_frame_mut(text, |bytes| bytes[..loaded.len()].copy_from_slice(loaded));
-        frame_access::zero(data);
-        let page = VdsoData::trapping().to_bytes();
-        frame_access::with_frame_mut(data, |bytes| bytes[..page.len()].copy_from_slice(&page));
+        let platform = platform::get();
+        let counter = platform
+            .user_counter_frequency()
+            .and_then(CounterScale::new);
+        let trapping_data = data_page(VdsoData::new(0, counter))?;
+        let direct_data = data_page(VdsoData::new(platform.direct_entry_address(), counter))?;
         crate::println!(
-            "vdso: {} bytes, mapped at {:#010x} in every process",
+            "vdso: {} bytes, mapped at {:#010x} in every process; SYSTEM mode enters at {:#010x}; clock_gettime {}",
             loaded.len(),
-            VDSO_BASE
+            VDSO_BASE,
+            platform.direct_entry_address(),
+            match counter {
+                Some(_) => "reads the counter in the vDSO",
+                None => "asks the kernel",
+            }
         );
-        Some(Pages { text, data })
+        Some(Pages {
+            text,
+            trapping_data,
+            direct_data,
+        })
     });
+}
+
+/// A frame holding the data page `data`.
+fn data_page(data: VdsoData) -> Option<PhysAddr> {
+    let frame = memory::allocate()?;
+    frame_access::zero(frame);
+    let page = data.to_bytes();
+    frame_access::with_frame_mut(frame, |bytes| bytes[..page.len()].copy_from_slice(&page));
+    Some(frame)
 }
 
 /// The vDSO's ELF image as the build linked it (empty when the kernel was
@@ -76,7 +101,6 @@ pub fn image() -> &'static [u8] {
 /// process if `trusted`; returns its address for AT_SYSINFO_EHDR, or
 /// `None` when the kernel has no vDSO.
 pub fn map_into(memory: &mut ProcessMemory, trusted: bool) -> Result<Option<u32>, Errno> {
-    let _ = trusted;
     let Some(Some(pages)) = PAGES.get() else {
         return Ok(None);
     };
@@ -104,7 +128,12 @@ pub fn map_into(memory: &mut ProcessMemory, trusted: bool) -> Result<Option<u32>
         read,
         AreaKind::Vdso,
     ))?;
-    for (page, frame, executable) in [(text, pages.text, true), (data, pages.data, false)] {
+    let data_frame = if trusted {
+        pages.direct_data
+    } else {
+        pages.trapping_data
+    };
+    for (page, frame, executable) in [(text, pages.text, true), (data, data_frame, false)] {
         memory
             .space
             .map(

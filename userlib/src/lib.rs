@@ -3,15 +3,18 @@
 //!
 //! Programs are ordinary ARM Linux EABI static executables: the kernel (or
 //! Linux, or `qemu-arm`) jumps to `_start` with the initial stack Linux
-//! builds, and every request to the kernel is an `svc #0` with the number in
-//! r7. This crate is everything such a program needs besides `core` and
+//! builds, and every request to the kernel is a Linux system call (number
+//! in r7), made through the vDSO where the kernel provides KML-rs's. This crate is everything such a program needs besides `core` and
 //! `alloc`:
 //!
 //! - [`entry!`] names the program's `main`; userlib's `_start` reads argc,
 //!   argv, envp and auxv off the initial stack into [`Args`], calls it and
 //!   hands its result to `exit_group`;
 //! - [`syscall`] holds the system calls, each a safe function returning
-//!   `Result<_, Errno>` over an `unsafe` `svc` stub;
+//!   `Result<_, Errno>` over an `unsafe` stub that calls the kernel
+//!   through the vDSO's `__vdso_syscall` ([`vdso`]): `svc` in USR mode, a
+//!   direct call in SYSTEM mode (programs under `/trusted/`), or `svc`
+//!   straight from the stub where there is no vDSO;
 //! - [`print!`], [`println!`], [`eprint!`] and [`eprintln!`] format through a
 //!   small stack buffer into fd 1 or 2, so printing never allocates;
 //! - a `#[global_allocator]` over `brk` and a `#[panic_handler]` that prints
@@ -42,6 +45,7 @@ pub mod args;
 pub mod fault;
 pub mod print;
 pub mod syscall;
+pub mod vdso;
 
 #[cfg(all(target_arch = "arm", target_os = "none"))]
 mod heap;

@@ -5,7 +5,8 @@
 //! image (see `args`) and nothing else defined: no frame, no return address.
 //! `_start` passes that sp to [`userlib_start`] in r0; the Rust side parses
 //! the image once and calls the program's `main`, named by `entry!`, and
-//! hands its result to `exit_group`. Neither ever returns.
+//! hands its result to `exit_group`. Neither ever returns. Before `main`,
+//! the system calls are pointed at the vDSO (`crate::vdso::init`).
 
 use crate::args::Args;
 use crate::syscall::exit_group;
@@ -50,7 +51,14 @@ unsafe extern "C" fn userlib_start(sp: *const usize) -> ! {
     // SAFETY: forwarded from our caller, `_start`, which passes the
     // kernel's initial sp untouched.
     match unsafe { Args::from_initial_stack(sp) } {
-        Ok(args) => exit_group(__userlib_main(&args)),
+        Ok(args) => {
+            if let Some(base) = args.auxv(crate::args::AT_SYSINFO_EHDR) {
+                // SAFETY: the kernel's own AT_SYSINFO_EHDR, as `init`
+                // requires.
+                unsafe { crate::vdso::init(base) };
+            }
+            exit_group(__userlib_main(&args))
+        }
         Err(error) => {
             crate::eprintln!("userlib: bad initial stack: {error:?}");
             exit_group(127)

@@ -25,6 +25,7 @@
 
 mod bytes;
 pub mod clock;
+pub mod counter;
 pub mod dirent;
 pub mod errno;
 pub mod fcntl;

@@ -28,7 +28,8 @@
 //! lr itself, so the trampoline need preserve only what AAPCS asks of any
 //! function (r4-r11, sp).
 
-use crate::bytes::put_u32;
+use crate::bytes::{put_u32, put_u64};
+use crate::counter::CounterScale;
 
 /// The vDSO's `DT_SONAME`, as on Linux.
 pub const SONAME: &str = "linux-vdso.so.1";
@@ -45,8 +46,12 @@ pub const ALIAS_PREFIX: &str = "__vdso_";
 /// program makes most. `kernel_sched_timeout(ts)` is the old KML call, kept
 /// for its programs: it sleeps for the relative time `*ts` on
 /// `CLOCK_MONOTONIC`, that is `clock_nanosleep(CLOCK_MONOTONIC, 0, ts,
-/// NULL)`. Every other name is the Linux system call of that name.
-pub const SYMBOLS: [&str; 17] = [
+/// NULL)`. `syscall(number, a0, ..., a5)` makes any system call, with the
+/// C library's prototype (the number first, the last three arguments on
+/// the stack): the way in for every call without a name here, so that a
+/// SYSTEM-mode program never needs `svc`. Every other name is the Linux
+/// system call of that name.
+pub const SYMBOLS: [&str; 18] = [
     "clock_gettime",
     "gettimeofday",
     "sched_yield",
@@ -64,6 +69,7 @@ pub const SYMBOLS: [&str; 17] = [
     "sched_setparam",
     "sched_getparam",
     "exit",
+    "syscall",
 ];
 
 /// Where the vDSO's text (its ELF image, headers first) starts, from
@@ -78,16 +84,18 @@ pub const VDSO_DATA_PAGE_SIZE: u32 = 0x1000;
 /// [`VdsoData::magic`]: the page starts with the bytes `KMLv`.
 pub const VDSO_MAGIC: u32 = u32::from_le_bytes(*b"KMLv");
 /// [`VdsoData::version`]: bumped whenever a field is added or changes.
-pub const VDSO_DATA_VERSION: u32 = 1;
+pub const VDSO_DATA_VERSION: u32 = 2;
 
-/// Reserved words after the fields, so later versions (a generic-timer
-/// clock for `clock_gettime` in the vDSO, issue 5) fit in the same 64 bytes.
-const RESERVED_WORDS: usize = 13;
+/// Reserved words after the fields, so later versions fit in the same
+/// 64 bytes.
+const RESERVED_WORDS: usize = 10;
 
 /// The vDSO data page, as the vDSO code reads it (little-endian words).
 ///
 /// The kernel writes it with [`VdsoData::to_bytes`] at the start of a zeroed
-/// page mapped read-only at `VDSO_BASE + VDSO_DATA_OFFSET`.
+/// page mapped read-only at `VDSO_BASE + VDSO_DATA_OFFSET`. There are two
+/// such pages, one for USR-mode processes and one for SYSTEM-mode ones;
+/// they differ only in `direct_entry`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VdsoData {
@@ -99,6 +107,14 @@ pub struct VdsoData {
     /// process, the address of the kernel's direct-entry trampoline (see the
     /// module documentation for its register convention).
     pub direct_entry: u32,
+    /// The frequency of the generic timer's virtual counter (CNTVCT) when
+    /// the monotonic clock is that counter and programs may read it
+    /// (CNTKCTL.PL0VCTEN): `clock_gettime` is then answered in the vDSO,
+    /// as [`CounterScale::split`] of the count. 0: ask the kernel (the
+    /// Cortex-A9 has no generic timer).
+    pub counter_frequency: u32,
+    /// [`CounterScale::reciprocal`] of `counter_frequency`.
+    pub counter_reciprocal: u64,
     /// Zero in this version.
     pub reserved: [u32; RESERVED_WORDS],
 }
@@ -107,6 +123,12 @@ const _: () = assert!(core::mem::offset_of!(VdsoData, magic) == VdsoData::MAGIC_
 const _: () = assert!(core::mem::offset_of!(VdsoData, version) == VdsoData::VERSION_OFFSET);
 const _: () =
     assert!(core::mem::offset_of!(VdsoData, direct_entry) == VdsoData::DIRECT_ENTRY_OFFSET);
+const _: () = assert!(
+    core::mem::offset_of!(VdsoData, counter_frequency) == VdsoData::COUNTER_FREQUENCY_OFFSET
+);
+const _: () = assert!(
+    core::mem::offset_of!(VdsoData, counter_reciprocal) == VdsoData::COUNTER_RECIPROCAL_OFFSET
+);
 const _: () = assert!(core::mem::offset_of!(VdsoData, reserved) == VdsoData::RESERVED_OFFSET);
 const _: () = assert!(core::mem::size_of::<VdsoData>() == VdsoData::SIZE);
 const _: () = assert!(VdsoData::SIZE <= VDSO_DATA_PAGE_SIZE as usize);
@@ -124,23 +146,40 @@ impl VdsoData {
     pub const VERSION_OFFSET: usize = 4;
     /// Offset of [`VdsoData::direct_entry`]: the vDSO code loads this word.
     pub const DIRECT_ENTRY_OFFSET: usize = 8;
+    /// Offset of [`VdsoData::counter_frequency`].
+    pub const COUNTER_FREQUENCY_OFFSET: usize = 12;
+    /// Offset of [`VdsoData::counter_reciprocal`].
+    pub const COUNTER_RECIPROCAL_OFFSET: usize = 16;
     /// Offset of [`VdsoData::reserved`].
-    pub const RESERVED_OFFSET: usize = 12;
-
-    /// The page of a USR-mode process: every call traps with `svc`.
-    pub const fn trapping() -> VdsoData {
-        VdsoData::with_direct_entry(0)
-    }
+    pub const RESERVED_OFFSET: usize = 24;
 
     /// The page of a process whose vDSO calls `direct_entry` (a SYSTEM-mode
-    /// process; 0 means trap, as [`VdsoData::trapping`]).
-    pub const fn with_direct_entry(direct_entry: u32) -> VdsoData {
+    /// process; 0 means trap with `svc`) and reads the counter `counter`
+    /// describes, if any.
+    pub const fn new(direct_entry: u32, counter: Option<CounterScale>) -> VdsoData {
+        let (counter_frequency, counter_reciprocal) = match counter {
+            Some(scale) => (scale.frequency, scale.reciprocal),
+            None => (0, 0),
+        };
         VdsoData {
             magic: VDSO_MAGIC,
             version: VDSO_DATA_VERSION,
             direct_entry,
+            counter_frequency,
+            counter_reciprocal,
             reserved: [0; RESERVED_WORDS],
         }
+    }
+
+    /// The counter the vDSO may read, if any.
+    pub const fn counter(&self) -> Option<CounterScale> {
+        if self.counter_frequency == 0 {
+            return None;
+        }
+        Some(CounterScale {
+            frequency: self.counter_frequency,
+            reciprocal: self.counter_reciprocal,
+        })
     }
 
     /// The bytes the vDSO code reads, little-endian.
@@ -149,6 +188,16 @@ impl VdsoData {
         put_u32(&mut bytes, Self::MAGIC_OFFSET, self.magic);
         put_u32(&mut bytes, Self::VERSION_OFFSET, self.version);
         put_u32(&mut bytes, Self::DIRECT_ENTRY_OFFSET, self.direct_entry);
+        put_u32(
+            &mut bytes,
+            Self::COUNTER_FREQUENCY_OFFSET,
+            self.counter_frequency,
+        );
+        put_u64(
+            &mut bytes,
+            Self::COUNTER_RECIPROCAL_OFFSET,
+            self.counter_reciprocal,
+        );
         for (index, word) in self.reserved.iter().enumerate() {
             put_u32(&mut bytes, Self::RESERVED_OFFSET + 4 * index, *word);
         }
@@ -163,23 +212,44 @@ mod tests {
 
     #[test]
     fn the_page_starts_with_the_magic() {
-        let bytes = VdsoData::trapping().to_bytes();
+        let bytes = VdsoData::new(0, None).to_bytes();
         assert_eq!(&bytes[..4], b"KMLv");
         assert_eq!(get_u32(&bytes, VdsoData::VERSION_OFFSET), VDSO_DATA_VERSION);
     }
 
     #[test]
     fn direct_entry_sits_where_the_vdso_loads_it() {
-        let bytes = VdsoData::with_direct_entry(0xC000_1234).to_bytes();
+        let bytes = VdsoData::new(0xC000_1234, None).to_bytes();
         assert_eq!(get_u32(&bytes, 8), 0xC000_1234);
         assert_eq!(
             get_u32(
-                &VdsoData::trapping().to_bytes(),
+                &VdsoData::new(0, None).to_bytes(),
                 VdsoData::DIRECT_ENTRY_OFFSET
             ),
             0
         );
-        assert!(bytes[VdsoData::RESERVED_OFFSET..].iter().all(|&b| b == 0));
+        assert!(
+            bytes[VdsoData::COUNTER_FREQUENCY_OFFSET..]
+                .iter()
+                .all(|&b| b == 0)
+        );
+    }
+
+    #[test]
+    fn the_counter_scale_round_trips() {
+        let scale = CounterScale::new(62_500_000);
+        let data = VdsoData::new(0, scale);
+        let bytes = data.to_bytes();
+        assert_eq!(
+            get_u32(&bytes, VdsoData::COUNTER_FREQUENCY_OFFSET),
+            62_500_000
+        );
+        assert_eq!(
+            crate::bytes::get_u64(&bytes, VdsoData::COUNTER_RECIPROCAL_OFFSET),
+            u64::MAX / 62_500_000
+        );
+        assert_eq!(data.counter(), scale);
+        assert_eq!(VdsoData::new(0, None).counter(), None);
     }
 
     #[test]

@@ -13,7 +13,16 @@ use crate::fd_table::FdTable;
 use crate::platform::ExitStatus;
 use crate::{fatal, println, sched};
 use abi::errno::Errno;
-use abi::wait;
+use abi::{signal, wait};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether every process's end is reported (`kml.exit_report`).
+static REPORT: AtomicBool = AtomicBool::new(false);
+
+/// Turns the exit report on or off (from the kernel command line).
+pub fn set_report(on: bool) {
+    REPORT.store(on, Ordering::Relaxed);
+}
 
 /// Terminates process `pid` with wait status `status` (not the caller:
 /// use [`exit_current`] for that). Returns false if it had already ended.
@@ -29,6 +38,9 @@ pub fn terminate(table: &mut ProcessTable, pid: Pid, status: u32) -> bool {
     }
     table.unqueue(pid);
     let process = table.processes.get_mut(&pid).expect("checked above");
+    if REPORT.load(Ordering::Relaxed) {
+        report(process, status);
+    }
     process.memory.release_pages();
     process.files = FdTable::new();
     process.state = ThreadState::Zombie(status);
@@ -45,6 +57,25 @@ pub fn terminate(table: &mut ProcessTable, pid: Pid, status: u32) -> bool {
         table.wake(Event::ChildOf(INIT));
     }
     true
+}
+
+/// The exit report line: how the program ended and its system calls by
+/// way in, e.g. `exit: pid 7 (/trusted/x) status 0, SYSTEM mode, system
+/// calls: 0 by svc, 12 direct`.
+fn report(process: &super::Process, status: u32) {
+    let how = if wait::exited(status) {
+        alloc::format!("status {}", wait::exit_code(status))
+    } else {
+        alloc::format!(
+            "killed by {}",
+            signal::name(wait::terminating_signal(status))
+        )
+    };
+    let mode = if process.trusted { "SYSTEM" } else { "USR" };
+    println!(
+        "exit: pid {} ({}) {how}, {mode} mode, system calls: {} by svc, {} direct",
+        process.pid.0, process.name, process.syscalls.trapped, process.syscalls.direct
+    );
 }
 
 /// Ends the running process with wait status `status`; never returns.

@@ -50,6 +50,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             slice_start: 0,
             timer: None,
             timed_out: false,
+            syscalls: crate::syscall::SyscallCounts::default(),
         };
         table.processes.insert(pid, child);
         table.make_runnable(pid);

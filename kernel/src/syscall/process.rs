@@ -43,6 +43,7 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 process.files.close_on_exec();
                 process.tls = 0;
                 process.trusted = program.trusted;
+                process.syscalls = crate::syscall::SyscallCounts::default();
             });
             crate::platform::get().set_thread_pointer(0);
             frame.start_program(entry, stack_pointer, trusted);

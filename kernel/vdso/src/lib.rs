@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The vDSO: the entry points every process finds mapped at `VDSO_BASE`.
 //!
-//! This crate is only assembly (in `entry.rs`) plus the checks that tie it to
+//! This crate is assembly (in `entry.rs`), one Rust function that reads
+//! the time from the counter (`clock.rs`), and the checks that tie it to
 //! `abi`. It builds as a static library for `armv7a-none-eabi`; xtask
 //! (`xtask/src/vdso.rs`) links that library with `linker/vdso.ld` into
 //! `vdso.so`, a shared object with soname `linux-vdso.so.1` whose symbols,
@@ -22,15 +23,25 @@
 //!   `abi::syscall::Sysnum`, the data-page offset from `abi::vdso`, both as
 //!   `const` operands; the list of names is checked against
 //!   `abi::vdso::SYMBOLS` when this crate compiles.
-//! - **Tiny.** Each entry point is eight instructions and a literal (four
-//!   more for `kernel_sched_timeout`); the text, headers included, must fit
-//!   in the page before the data page (the linker script and xtask both
-//!   check).
+//! - **Tiny.** Each entry point is eight instructions and a literal (a few
+//!   more for `kernel_sched_timeout`, `clock_gettime` and `syscall`); the
+//!   text, headers included, must fit in the page before the data page
+//!   (the linker script and xtask both check). The Rust function must use
+//!   no static data (that would need relocations); xtask's check refuses
+//!   any.
+//! - **The time without the kernel.** Where the data page names a counter
+//!   programs may read (the generic timer), `clock_gettime` reads it
+//!   itself, in both modes, and computes exactly what the kernel would.
 //!
-//! `unsafe` (the lint counts `global_asm!`) is allowed in `entry` only.
+//! `unsafe` (the lint counts `global_asm!`) is allowed in `entry` and
+//! `clock` only.
 #![no_std]
 #![deny(unsafe_code)]
 
+// Reads the counter and the caller's pointer: what the assembly checked.
+#[cfg(target_arch = "arm")]
+#[allow(unsafe_code)]
+mod clock;
 // The assembly must keep to what its header promises: the AAPCS registers
 // of its callers, the stack it was given and the data-page layout of `abi`.
 #[allow(unsafe_code)]

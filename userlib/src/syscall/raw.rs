@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! The `svc #0` stubs: a system call number and up to six words in, r0 out.
+//! The system call stubs: a number and up to six words in, r0 out.
+//!
+//! Each call goes through the vDSO's `__vdso_syscall` once userlib's start
+//! code has found it (`crate::vdso`): the vDSO traps with `svc` in a
+//! USR-mode process and calls the kernel directly in a SYSTEM-mode one.
+//! Without a vDSO the stub makes the `svc` itself.
 //!
 //! Linux ARM EABI: number in r7, arguments in r0-r5, result in r0; the
 //! kernel preserves every other register (r1-r12, sp, lr), the flags
@@ -105,6 +110,22 @@ pub unsafe fn syscall6(call: Sysnum, args: [usize; 6]) -> usize {
 #[cfg(target_arch = "arm")]
 #[inline(always)]
 pub unsafe fn syscall_by_number(number: u32, args: [usize; 6]) -> usize {
+    match crate::vdso::syscall() {
+        // SAFETY: the vDSO's `syscall` makes exactly the call `svc` would
+        // (abi::vdso); the caller vouches for the call itself.
+        Some(call) => unsafe { call(number, args[0], args[1], args[2], args[3], args[4], args[5]) },
+        // SAFETY: forwarded.
+        None => unsafe { svc(number, args) },
+    }
+}
+
+/// The `svc #0` itself, for processes without the vDSO.
+///
+/// # Safety
+/// As [`syscall_by_number`].
+#[cfg(target_arch = "arm")]
+#[inline(always)]
+unsafe fn svc(number: u32, args: [usize; 6]) -> usize {
     let r0: usize;
     // Inputs: r7 = number, r0-r5 = arguments. Output: r0 = result.
     // Clobbers: nothing else (Linux restores r1-r12 and the flags on return).

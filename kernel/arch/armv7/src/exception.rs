@@ -15,6 +15,7 @@ use crate::mode::{MODE_MASK, MODE_SYS, MODE_USR, PSR_T, mode_name};
 use crate::trap_frame::{FRAME_SIZE, TrapFrame};
 use kernel::console::write_emergency;
 use kernel::platform::ExitStatus;
+use kernel::syscall::Entry;
 use kernel::trap::{Access, FaultKind, UserFault};
 
 /// The exception kinds, numbered as the entry code passes them.
@@ -35,6 +36,9 @@ pub enum ExceptionKind {
     Irq = 5,
     /// A fast interrupt request.
     Fiq = 6,
+    /// Not an exception: a SYSTEM-mode program's system call through the
+    /// direct-entry trampoline (`kml_direct_entry`).
+    DirectCall = 7,
 }
 
 impl ExceptionKind {
@@ -47,6 +51,7 @@ impl ExceptionKind {
             4 => ExceptionKind::DataAbort,
             5 => ExceptionKind::Irq,
             6 => ExceptionKind::Fiq,
+            7 => ExceptionKind::DirectCall,
             _ => ExceptionKind::Reset,
         }
     }
@@ -60,6 +65,7 @@ impl ExceptionKind {
             ExceptionKind::DataAbort => "data abort",
             ExceptionKind::Irq => "unexpected IRQ",
             ExceptionKind::Fiq => "unexpected FIQ",
+            ExceptionKind::DirectCall => "direct kernel entry",
         }
     }
 }
@@ -93,7 +99,8 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
 /// Routes an exception taken from User or System mode to the core.
 fn handle_user_exception(frame: &mut TrapFrame, kind: ExceptionKind) {
     match kind {
-        ExceptionKind::SupervisorCall => kernel::syscall::handle(frame),
+        ExceptionKind::SupervisorCall => kernel::syscall::handle(frame, Entry::Trap),
+        ExceptionKind::DirectCall => kernel::syscall::handle(frame, Entry::Direct),
         ExceptionKind::DataAbort => {
             let status = FaultStatus::from_dfsr(cpu::dfsr());
             let access = if status.write {

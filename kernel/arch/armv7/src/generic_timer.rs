@@ -14,6 +14,9 @@ use kernel::time::{Clock, ticks_to_nanoseconds};
 /// The virtual counter of the generic timer.
 pub struct GenericTimer;
 
+/// CNTKCTL.PL0VCTEN: USR mode may read CNTVCT.
+const CNTKCTL_PL0VCTEN: u32 = 1 << 1;
+
 /// The frequency the device tree gives, used when CNTFRQ reads 0.
 static FALLBACK_FREQUENCY: AtomicU32 = AtomicU32::new(0);
 
@@ -58,6 +61,26 @@ impl GenericTimer {
             )
         };
         (u64::from(high) << 32) | u64::from(low)
+    }
+
+    /// Lets USR mode read CNTVCT (CNTKCTL.PL0VCTEN), so the vDSO can
+    /// answer `clock_gettime` without entering the kernel. The physical
+    /// counter and the timers stay privileged.
+    pub fn allow_user_counter_reads() {
+        // SAFETY: CNTKCTL only controls USR-mode access to the counters
+        // and timers; setting PL0VCTEN exposes the virtual count, which
+        // holds no secret (Linux sets it too).
+        unsafe {
+            asm!(
+                "mrc p15, 0, {value}, c14, c1, 0",  // CNTKCTL
+                "orr {value}, {value}, #{pl0vcten}",
+                "mcr p15, 0, {value}, c14, c1, 0",
+                "isb",
+                value = out(reg) _,
+                pl0vcten = const CNTKCTL_PL0VCTEN,
+                options(nomem, nostack, preserves_flags),
+            )
+        };
     }
 
     /// Whether this core has the generic timer (ID_PFR1.GenTimer).

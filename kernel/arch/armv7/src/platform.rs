@@ -9,6 +9,7 @@ use crate::address_space::Armv7AddressSpace;
 use crate::{context, cpu, mmu, semihosting};
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
+use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::addr::{PhysAddr, VirtAddr};
 use kernel::platform::{ExitStatus, InjectedFault, Platform};
 use kernel::time::Clock;
@@ -24,6 +25,8 @@ const UNMAPPED_KERNEL_ADDRESS: u32 = 0xBAD0_0000;
 pub struct Armv7Platform {
     board_name: &'static str,
     clock: Once<&'static dyn Clock>,
+    /// The frequency of the user-readable counter the clock reads; 0: none.
+    user_counter: AtomicU32,
 }
 
 impl Armv7Platform {
@@ -32,7 +35,14 @@ impl Armv7Platform {
         Armv7Platform {
             board_name,
             clock: Once::new(),
+            user_counter: AtomicU32::new(0),
         }
+    }
+
+    /// Records that the clock is a counter of `frequency` Hz that programs
+    /// may read themselves (the generic timer with CNTKCTL.PL0VCTEN).
+    pub fn set_user_counter(&self, frequency: u32) {
+        self.user_counter.store(frequency, Ordering::Relaxed);
     }
 
     /// Sets the clock `monotonic_nanoseconds` reads (once, at boot).
@@ -119,6 +129,17 @@ impl Platform for Armv7Platform {
 
     fn monotonic_nanoseconds(&self) -> u64 {
         self.clock.get().map_or(0, |clock| clock.nanoseconds())
+    }
+
+    fn user_counter_frequency(&self) -> Option<u32> {
+        match self.user_counter.load(Ordering::Relaxed) {
+            0 => None,
+            frequency => Some(frequency),
+        }
+    }
+
+    fn direct_entry_address(&self) -> u32 {
+        crate::vectors::direct_entry_address()
     }
 
     fn clock_resolution(&self) -> u64 {

@@ -56,7 +56,15 @@ static GLOBAL_TIMER: Once<A9GlobalTimer> = Once::new();
 /// `device_tree_hz` is PERIPHCLK as the device tree gives it, if it does.
 fn start_clock(board: &'static Board, device_tree_hz: Option<u32>) {
     match board.clock {
-        ClockSource::GenericTimer => board.platform.set_clock(&GENERIC_TIMER),
+        ClockSource::GenericTimer => {
+            board.platform.set_clock(&GENERIC_TIMER);
+            let frequency = GenericTimer::frequency();
+            if frequency != 0 {
+                // The vDSO reads the counter itself, in USR mode too.
+                GenericTimer::allow_user_counter_reads();
+                board.platform.set_user_counter(frequency);
+            }
+        }
         ClockSource::A9GlobalTimer {
             physical,
             frequency_hz,

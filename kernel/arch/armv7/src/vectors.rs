@@ -9,9 +9,12 @@
 //! it returns, `kml_return_from_exception` restores the frame (possibly a
 //! different thread's, after a switch) and `rfe`s to user mode.
 //!
-//! Exceptions taken in the kernel are fatal for now, so the return path
-//! only restores user-mode sp and lr; issue 4's kernel-mode IRQs will need
-//! the SVC ones too.
+//! Exceptions taken in the kernel are fatal (the kernel runs with IRQs
+//! masked), so the return path only restores user-mode sp and lr.
+//!
+//! `kml_direct_entry` is the other way in, for SYSTEM-mode programs
+//! (Kernel-Mode Linux): a plain call from the vDSO that builds the same
+//! frame by hand and leaves through the same return.
 //!
 //! [`TrapFrame`]: crate::trap_frame::TrapFrame
 
@@ -58,6 +61,38 @@ core::arch::global_asm!(
     KML_ENTRY kml_irq_entry,        4, {kind_irq}
     KML_ENTRY kml_fiq_entry,        4, {kind_fiq}
 
+// kml_direct_entry: the KML way into the kernel, without an exception.
+// A SYSTEM-mode program's vDSO calls it with `blx` (abi::vdso: "Direct
+// entry"); it builds the very frame an svc would have built and goes the
+// same way: kml_exception_entry (kind DirectCall: the system call
+// dispatch, then the preemption point) and kml_return_from_exception,
+// whose rfe returns to the caller in SYSTEM mode.
+// In: SYSTEM mode, ARM state, IRQs as the program had them; r7 = the call's
+//     number, r0-r6 = its arguments, lr = where to return, sp = the
+//     program's stack (never touched here).
+// Out: r0 = the result; every other register as on entry (r1-r3, ip and
+//     the flags as an svc leaves them), in SYSTEM mode with the caller's
+//     CPSR. Anything may have run in between, as across an svc.
+    .section .text.kml_vectors.direct, "ax"
+    .global kml_direct_entry
+kml_direct_entry:
+    mrs     ip, cpsr                    @ ip = the caller's CPSR (SYSTEM)
+    cpsid   i, #{mode_svc}              @ mask IRQs, SVC mode: sp = the top
+                                        @ of this thread's kernel stack
+    sub     sp, sp, #16                 @ room for sp, lr, pc and psr
+    push    {{r0-r12}}                  @ r0-r12 (r12: the CPSR, for below)
+    add     r0, sp, #{user_registers}   @ r0 = &frame.sp
+    stmia   r0, {{sp, lr}}^             @ the SYSTEM-mode sp and lr
+    ldr     r1, [r0, #4]                @ pc = the SYSTEM lr just saved:
+    str     r1, [r0, #8]                @ where the call returns
+    str     ip, [r0, #12]               @ psr = the caller's CPSR
+    sub     sp, sp, #4                  @ padding: the frame is 72 bytes
+    mov     r0, sp                      @ arg 0: the frame
+    mov     r1, #{kind_direct}          @ arg 1: the kind
+    mov     r2, lr                      @ arg 2: SVC lr (unused for calls)
+    bl      kml_exception_entry
+    b       kml_return_from_exception
+
 // kml_return_from_exception: leave the kernel through a trap frame.
 // In: SVC mode, sp = the frame (as built above). Out: the frame's mode, pc
 // and registers; the SVC sp is back at the top of the kernel stack.
@@ -94,7 +129,19 @@ kml_vectors:
     kind_data = const ExceptionKind::DataAbort as u32,
     kind_irq = const ExceptionKind::Irq as u32,
     kind_fiq = const ExceptionKind::Fiq as u32,
+    kind_direct = const ExceptionKind::DirectCall as u32,
 );
+
+unsafe extern "C" {
+    /// The trampoline above; only its address is used.
+    fn kml_direct_entry();
+}
+
+/// The address of the direct-entry trampoline, for SYSTEM-mode processes'
+/// vDSO data page.
+pub fn direct_entry_address() -> u32 {
+    kml_direct_entry as *const () as usize as u32
+}
 
 // `srsdb` puts pc and psr right above sp and lr, and the padding word
 // below r0: the layout the pushes above produce.
