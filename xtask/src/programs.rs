@@ -11,9 +11,11 @@
 //! bin/memory-hog
 //! bin/mode-check       reports its CPU mode (the trusted suites, issue 5)
 //! bin/vdso-call        calls the kernel through the vDSO (the vDSO suite)
+//! bin/kml-calls        blocking and scheduling calls (the KML suite)
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
+//! trusted/kml-calls    likewise: the same calls by direct kernel entry
 //! trustedx/mode-check  and where it must not: a look-alike of /trusted/
 //! jail/bin/mode-check  and in the root of a chroot, where it must not either
 //! jail/trusted/mode-check
@@ -47,13 +49,14 @@ pub use hostile_elf::Corruption;
 const PACKAGE: &str = "test-programs";
 
 /// Each Rust program: its Cargo binary name and its path in the root.
-const RUST_PROGRAMS: [(&str, &str); 6] = [
+const RUST_PROGRAMS: [(&str, &str); 7] = [
     ("init", "init"),
     ("echo-args", "bin/echo-args"),
     ("exit-with", "bin/exit-with"),
     ("memory-hog", "bin/memory-hog"),
     ("mode-check", "bin/mode-check"),
     ("vdso-call", "bin/vdso-call"),
+    ("kml-calls", "bin/kml-calls"),
 ];
 
 /// Staged programs copied to a second place: the original and the copy.
@@ -61,12 +64,13 @@ const RUST_PROGRAMS: [(&str, &str); 6] = [
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
 /// (USR mode), so only the path differs. Copies, not links: the ramdisk
 /// has none to offer.
-const COPIES: [(&str, &str); 5] = [
+const COPIES: [(&str, &str); 6] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
     ("bin/mode-check", "jail/bin/mode-check"),
     ("bin/mode-check", "jail/trusted/mode-check"),
     ("bin/vdso-call", "trusted/vdso-call"),
+    ("bin/kml-calls", "trusted/kml-calls"),
 ];
 
 /// GCC for the C programs, and the Debian package that has it.
@@ -296,6 +300,8 @@ mod tests {
             "bin/c-hello",
             "trusted/mode-check",
             "trusted/vdso-call",
+            "bin/kml-calls",
+            "trusted/kml-calls",
             "trustedx/mode-check",
             "jail/bin/mode-check",
             "jail/trusted/mode-check",

@@ -20,6 +20,7 @@ mod directory;
 mod exec;
 mod faults;
 mod hostile_elf;
+mod kml;
 mod mode_check;
 mod pipe;
 mod realtime;
@@ -47,7 +48,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 25] = [
+pub const ALL: [Scenario; 27] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -73,6 +74,8 @@ pub const ALL: [Scenario; 25] = [
     ("trusted-preempted", trusted::trusted_preempted),
     ("trusted-chroot", trusted::trusted_chroot),
     ("vdso-call", vdso::vdso_call),
+    ("kml-calls", kml::kml_calls),
+    ("kml-kill", kml::kml_kill),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:
