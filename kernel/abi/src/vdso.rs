@@ -22,11 +22,20 @@
 //! `direct_entry` is 0 in a USR-mode process: each entry point makes the
 //! Linux EABI system call (`svc #0`, number in r7). In a SYSTEM-mode process
 //! it is the address of the kernel's trampoline, and the entry point calls it
-//! with `blx` in the same register convention: arguments in r0-r3, the
+//! with `blx` in the same register convention: arguments in r0-r5, the
 //! number in r7, the return address in lr, sp the thread's own (8-byte
-//! aligned) stack; the result comes back in r0. The entry point saves r7 and
-//! lr itself, so the trampoline need preserve only what AAPCS asks of any
-//! function (r4-r11, sp).
+//! aligned) stack, ARM state; the result comes back in r0. The trampoline
+//! (`kml_direct_entry` in the arch crate) saves every register in the trap
+//! frame an `svc` would have built and restores them all but r0, as the
+//! `svc` path does; the entry point saves r4, r5, r7 and lr itself all the
+//! same, so it relies on no more than AAPCS promises of any function.
+//!
+//! # The time without the kernel
+//! Where the kernel's monotonic clock is a counter programs may read (the
+//! generic timer's CNTVCT on the Cortex-A15), the data page gives its
+//! frequency and reciprocal and `clock_gettime` computes the time in the
+//! vDSO ([`CounterScale::split`]), in both modes; otherwise (the
+//! Cortex-A9) `counter_frequency` is 0 and the call enters the kernel.
 
 use crate::bytes::{put_u32, put_u64};
 use crate::counter::CounterScale;
