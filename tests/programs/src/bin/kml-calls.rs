@@ -11,6 +11,7 @@
 //!
 //! ```text
 //! kml-calls: getpid, gettid, getppid agree
+//! kml-calls: write from kernel and unmapped addresses: EFAULT
 //! kml-calls: clock_gettime in the vDSO lies between two kernel readings
 //! kml-calls: nanosleep 2 ms slept at least 2 ms
 //! ...
@@ -30,9 +31,9 @@
 
 use userlib::abi::clock::{CLOCK_MONOTONIC, TIMER_ABSTIME, Timespec};
 use userlib::args::AT_SYSINFO_EHDR;
-use userlib::syscall::{self, Fork, Pid, SCHED_FIFO, SCHED_OTHER};
+use userlib::syscall::{self, Fork, Pid, SCHED_FIFO, SCHED_OTHER, Sysnum};
 use userlib::vdso::Symbols;
-use userlib::{Args, println};
+use userlib::{Args, Errno, println};
 
 userlib::entry!(main);
 
@@ -69,6 +70,7 @@ fn main(args: &Args) -> i32 {
 
 fn run_checks(args: &Args) -> Result<(), &'static str> {
     identities()?;
+    bad_pointers()?;
     let (clock_gettime, sched_timeout) = vdso_functions(args)?;
     vdso_clock(clock_gettime)?;
     sleeps(sched_timeout)?;
@@ -86,6 +88,21 @@ fn identities() -> Result<(), &'static str> {
         return Err("getpid/gettid/getppid");
     }
     println!("kml-calls: getpid, gettid, getppid agree");
+    Ok(())
+}
+
+/// A pointer into the kernel's half or to nothing gets EFAULT, in SYSTEM
+/// mode too: the kernel reaches user memory only through the process's
+/// own page tables, whatever the caller's privilege.
+fn bad_pointers() -> Result<(), &'static str> {
+    for address in [0xC000_0000usize, 0xFFFF_0000, 0x10] {
+        // SAFETY: write only reads the buffer, and this one is refused.
+        let r0 = unsafe { syscall::raw::syscall3(Sysnum::Write, 1, address, 4) };
+        if syscall::decode(r0) != Err(Errno::EFAULT) {
+            return Err("write from a kernel or unmapped address");
+        }
+    }
+    println!("kml-calls: write from kernel and unmapped addresses: EFAULT");
     Ok(())
 }
 
