@@ -1,26 +1,34 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! ELF executables: every check, and the plan of what to map where.
 //!
-//! `execve` hands [`plan`] the bytes of a file from the ramdisk. `plan`
-//! either refuses them with an [`ElfError`] (its `Display` is the kernel's
-//! log line, its [`ElfError::errno`] what `execve` returns) or returns a
-//! [`LoadPlan`]: the segments to map and their permissions, the entry point,
-//! where the heap starts, what the auxiliary vector must say, and which
-//! words a position-independent program needs rebased. It maps nothing
-//! itself, so it is pure and host-tested, hostile files included.
+//! `execve` hands [`plan`] the bytes of a file from the ramdisk and the
+//! symbols of the kernel's vDSO. `plan` either refuses them with an
+//! [`ElfError`] (its `Display` is the kernel's log line, its
+//! [`ElfError::errno`] what `execve` returns) or returns a [`LoadPlan`]: the
+//! segments to map and their permissions, the entry point, where the heap
+//! starts, what the auxiliary vector must say, which words a
+//! position-independent program needs rebased and which words get the
+//! addresses of its imports. It maps nothing itself, so it is pure and
+//! host-tested, hostile files included.
 //!
 //! What runs: ARM (`EM_ARM`), `ELFCLASS32`, little-endian, EABI version 5;
-//! `ET_EXEC` at its link addresses, and `ET_DYN` (static PIE) with its link
-//! address 0 at [`PIE_BASE`]. There is no dynamic linker, so `PT_INTERP` and
-//! `DT_NEEDED` are refused with the name of what the program wanted (issue 5
-//! will bind imports from the vDSO). What an accepted plan promises,
+//! `ET_EXEC` at its link addresses, and `ET_DYN` (PIE) with its link
+//! address 0 at [`PIE_BASE`]. There is no dynamic linker: the one shared
+//! object a program may need is the vDSO (`DT_NEEDED linux-vdso.so.1`),
+//! whose imports this loader binds itself (`binding`, against the symbols
+//! `vdso_symbols` reads from the vDSO image). A program that needs any
+//! other library is refused naming it. `PT_INTERP` is ignored when the
+//! vDSO is all a program needs (GCC writes one unless told
+//! `-Wl,--no-dynamic-linker`), and refused naming the interpreter when the
+//! program names no library at all. What an accepted plan promises,
 //! whatever the input:
 //! - every segment lies inside `USER_BOTTOM..PROGRAM_LIMIT`, its file bytes
 //!   inside the image, with `p_filesz <= p_memsz`, and no two segments
 //!   share a page; no segment is both writable and executable;
 //! - all segments together need at most [`MAX_PROGRAM_MEMORY`];
 //! - the entry point lies inside an executable segment;
-//! - every relocation target is an aligned word inside a segment.
+//! - every relocation and binding target is an aligned word inside a
+//!   segment.
 //!
 //! goblin reads the structures: the header (`elf32::header::Header::parse`),
 //! the program headers (`elf32::program_header::ProgramHeader::parse`), the
@@ -28,10 +36,12 @@
 //! (`elf::RelocSection`), and it supplies the constants. We check every
 //! range before goblin sees it: its `parse` functions allocate `count`
 //! entries before reading (an `e_phnum` of 65535 would cost 2 MiB before
-//! failing), and its `from_bytes` functions panic on misaligned input. Names
-//! are read by hand: goblin's `Strtab::parse` pre-parses the whole table and
-//! refuses it if any byte anywhere is not UTF-8, where we want one name,
-//! lossily, for a log line.
+//! failing), and its `from_bytes` functions panic on misaligned input.
+//! Symbols, version records and names are read by hand, one field at a
+//! time (`word_at`, `half_at`, `name_at`): goblin's `Strtab::parse`
+//! pre-parses the whole table and refuses it if any byte anywhere is not
+//! UTF-8, and its symbol-version readers need section headers, which a
+//! loader must not rely on.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -47,14 +57,20 @@ use goblin::elf32::program_header::{ProgramHeader, SIZEOF_PHDR};
 use crate::addr::VirtAddr;
 use crate::vm::layout::{PAGE_SIZE, PIE_BASE, PROGRAM_LIMIT, USER_BOTTOM};
 
+mod binding;
+#[cfg(test)]
+mod binding_tests;
 mod dynamic;
 mod error;
 #[cfg(test)]
 mod fuzz_tests;
+mod symbol_table;
 #[cfg(test)]
 mod tests;
+pub mod vdso_symbols;
 
 pub use error::ElfError;
+pub use vdso_symbols::ExportedSymbols;
 
 /// The most memory (page-rounded `p_memsz` of all segments) a program may
 /// ask for; more is refused with `ENOMEM` before a single frame is taken.
@@ -67,7 +83,8 @@ const MAX_PROGRAM_HEADER_TABLE: usize = 64 * 1024;
 const EF_ARM_EABIMASK: u32 = 0xFF00_0000;
 /// `EF_ARM_EABI_VER5`: the EABI every current ARM Linux toolchain emits.
 const EF_ARM_EABI_VER5: u32 = 0x0500_0000;
-/// Longest interpreter or library name kept for the log line.
+/// Longest interpreter, library, symbol or version name kept for the log
+/// line.
 const MAX_NAME: usize = 128;
 
 /// How the program's addresses relate to where it runs.
@@ -176,6 +193,24 @@ pub struct LoadPlan {
     /// `base` to the word at each after copying the file bytes. Empty for
     /// `ET_EXEC`, whose words already hold their final values.
     pub relative_relocations: Vec<VirtAddr>,
+    /// The words that get the addresses of symbols (`R_ARM_ABS32`,
+    /// `R_ARM_GLOB_DAT`, `R_ARM_JUMP_SLOT`): each an aligned word inside a
+    /// segment, and the whole word to store there. The loader writes them
+    /// after `relative_relocations`.
+    pub bindings: Vec<Binding>,
+    /// Whether the program names the vDSO (`DT_NEEDED linux-vdso.so.1`):
+    /// then the vDSO must be mapped at the address its bindings assume.
+    pub needs_vdso: bool,
+}
+
+/// One word of a program's memory that holds a symbol's address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// Where the word is (rebased): aligned, inside a segment.
+    pub address: VirtAddr,
+    /// What the word must hold: the symbol's address, plus the addend that
+    /// was in the file for `R_ARM_ABS32`.
+    pub value: u32,
 }
 
 impl LoadPlan {
@@ -186,17 +221,15 @@ impl LoadPlan {
     }
 }
 
-/// Checks `image` (a whole ELF file) and plans how to load it.
+/// Checks `image` (a whole ELF file) and plans how to load it, binding its
+/// imports to `vdso` (the symbols of the vDSO every process maps; `None`
+/// when the kernel has none, which refuses any program that needs it).
 ///
 /// Never panics, whatever the bytes; allocates at most a few times the
 /// image's size.
-pub fn plan(image: &[u8]) -> Result<LoadPlan, ElfError> {
+pub fn plan(image: &[u8], vdso: Option<&ExportedSymbols>) -> Result<LoadPlan, ElfError> {
     let header = read_header(image)?;
     let headers = read_program_headers(image, &header)?;
-    if let Some(interpreter) = headers.iter().find(|h| h.p_type == PT_INTERP) {
-        let path = name_at(image, interpreter.p_offset, interpreter.p_filesz);
-        return Err(ElfError::NeedsInterpreter { path });
-    }
     let kind = match header.e_type {
         ET_DYN => ElfKind::PositionIndependent {
             base: VirtAddr(PIE_BASE),
@@ -204,7 +237,82 @@ pub fn plan(image: &[u8]) -> Result<LoadPlan, ElfError> {
         _ => ElfKind::Executable,
     };
     let bias = kind.bias();
-    let segments = load_segments(image, &headers, bias)?;
+    // A program with an interpreter that is this broken is refused for
+    // wanting the interpreter: what it was built for says more.
+    let interpreter = headers.iter().find(|h| h.p_type == PT_INTERP);
+    let segments = load_segments(image, &headers, bias)
+        .map_err(|error| interpreter.map_or(error, |header| needs_interpreter(image, header)))?;
+    let (tags, needs_vdso) = dependencies(image, &headers, &segments, bias)?;
+    if needs_vdso && vdso.is_none() {
+        return Err(ElfError::NoVdso);
+    }
+    let entry = entry_point(&header, &segments, bias)?;
+    let bound = match &tags {
+        Some(tags) => {
+            let relocations = dynamic::relocations(image, tags, &segments, bias)?;
+            let context = binding::Context {
+                image,
+                segments: &segments,
+                bias,
+                vdso: vdso.filter(|_| needs_vdso),
+            };
+            binding::bind(&context, tags, &relocations)?
+        }
+        None => binding::Bound::default(),
+    };
+    let mut relative_relocations = bound.relative;
+    if kind == ElfKind::Executable {
+        // Checked like a PIE's, but a bias of 0 leaves nothing to do.
+        relative_relocations.clear();
+    }
+    Ok(LoadPlan {
+        kind,
+        entry,
+        program_headers: program_header_address(&header, &headers, &segments, bias)
+            .unwrap_or_default(),
+        program_header_size: SIZEOF_PHDR as u32,
+        program_header_count: u32::from(header.e_phnum),
+        program_break: program_break(&segments)?,
+        segments,
+        relative_relocations,
+        bindings: bound.bindings,
+        needs_vdso,
+    })
+}
+
+/// The program's dynamic tags (if it has `PT_DYNAMIC`) and whether it
+/// needs the vDSO, after refusing what it needs that we cannot give: a
+/// library other than the vDSO, named whether or not there is an
+/// interpreter too (the library says more than `ld-linux`), and an
+/// interpreter unless the vDSO is all the program needs.
+fn dependencies(
+    image: &[u8],
+    headers: &[ProgramHeader],
+    segments: &[Segment],
+    bias: u32,
+) -> Result<(Option<dynamic::Tags>, bool), ElfError> {
+    let dynamic = headers.iter().find(|h| h.p_type == PT_DYNAMIC);
+    let tags = dynamic.map(|h| dynamic::read_tags(image, h)).transpose();
+    let needs_vdso = match &tags {
+        Ok(Some(tags)) => dynamic::needs_vdso(image, tags, segments, bias)?,
+        _ => false,
+    };
+    let interpreter = headers.iter().find(|h| h.p_type == PT_INTERP);
+    if let Some(interpreter) = interpreter.filter(|_| !needs_vdso) {
+        return Err(needs_interpreter(image, interpreter));
+    }
+    Ok((tags?, needs_vdso))
+}
+
+/// The refusal of a program for its `PT_INTERP`, naming the interpreter.
+fn needs_interpreter(image: &[u8], interpreter: &ProgramHeader) -> ElfError {
+    ElfError::NeedsInterpreter {
+        path: name_at(image, interpreter.p_offset, interpreter.p_filesz),
+    }
+}
+
+/// The entry point (rebased), which must be inside an executable segment.
+fn entry_point(header: &Header, segments: &[Segment], bias: u32) -> Result<VirtAddr, ElfError> {
     let entry = header.e_entry.checked_add(bias).ok_or(ElfError::Overflow {
         what: "the entry point",
     })?;
@@ -217,25 +325,7 @@ pub fn plan(image: &[u8]) -> Result<LoadPlan, ElfError> {
             entry: VirtAddr(entry),
         });
     }
-    let mut relative_relocations = match headers.iter().find(|h| h.p_type == PT_DYNAMIC) {
-        Some(dynamic) => dynamic::relative_relocations(image, dynamic, &segments, bias)?,
-        None => Vec::new(),
-    };
-    if kind == ElfKind::Executable {
-        // Checked like a PIE's, but a bias of 0 leaves nothing to do.
-        relative_relocations.clear();
-    }
-    Ok(LoadPlan {
-        kind,
-        entry: VirtAddr(entry),
-        program_headers: program_header_address(&header, &headers, &segments, bias)
-            .unwrap_or_default(),
-        program_header_size: SIZEOF_PHDR as u32,
-        program_header_count: u32::from(header.e_phnum),
-        program_break: program_break(&segments)?,
-        segments,
-        relative_relocations,
-    })
+    Ok(VirtAddr(entry))
 }
 
 /// Checks the identification and the header fields we rely on.
@@ -450,13 +540,39 @@ fn program_break(segments: &[Segment]) -> Result<VirtAddr, ElfError> {
         })
 }
 
+/// The file offset of the `size` bytes at link address `address`, if a
+/// segment's file bytes hold them (a table in `.bss` would be zeros).
+fn file_offset(segments: &[Segment], bias: u32, address: u32, size: u32) -> Option<usize> {
+    let address = address.checked_add(bias)?;
+    segments
+        .iter()
+        .find_map(|segment| segment.file_offset_of(address, size))
+}
+
+/// The little-endian word at file offset `offset`, if the file has it.
+fn word_at(image: &[u8], offset: usize) -> Option<u32> {
+    let bytes = image.get(offset..offset.checked_add(4)?)?;
+    Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+}
+
+/// The little-endian half-word at file offset `offset`, if the file has it.
+fn half_at(image: &[u8], offset: usize) -> Option<u16> {
+    let bytes = image.get(offset..offset.checked_add(2)?)?;
+    Some(u16::from_le_bytes([bytes[0], bytes[1]]))
+}
+
 /// The NUL-terminated name in `length` bytes at `offset`, for a log line:
-/// cut at [`MAX_NAME`] bytes, invalid UTF-8 replaced, `"?"` if unreadable.
+/// as [`name_of`], `"?"` if unreadable.
 fn name_at(image: &[u8], offset: u32, length: u32) -> String {
     let start = offset as usize;
     let end = start.saturating_add(length as usize).min(image.len());
     let bytes = image.get(start..end).unwrap_or(&[]);
-    let bytes = bytes.split(|&byte| byte == 0).next().unwrap_or(&[]);
+    name_of(bytes.split(|&byte| byte == 0).next().unwrap_or(&[]))
+}
+
+/// A name from the file, for a log line: cut at [`MAX_NAME`] bytes,
+/// invalid UTF-8 replaced, `"?"` if empty.
+fn name_of(bytes: &[u8]) -> String {
     let bytes = &bytes[..bytes.len().min(MAX_NAME)];
     if bytes.is_empty() {
         return String::from("?");

@@ -11,7 +11,30 @@
  * The calls have Linux's names and prototypes, but there is no errno: like
  * the kernel, they return a negative errno value on failure (-14 is
  * -EFAULT), and the result otherwise. Every function is static inline, so
- * a program pays only for what it calls.
+ * a program pays only for what it calls, and each enters the kernel with
+ * svc.
+ *
+ * Linked against the vDSO: with KML_VDSO defined before this header is
+ * included, the names the vDSO exports (clock_gettime, gettimeofday,
+ * sched_yield, nanosleep, kernel_sched_timeout, getpid, gettid, getppid,
+ * read, write, clock_nanosleep, clock_getres, sched_setscheduler,
+ * sched_getscheduler, sched_setparam, sched_getparam, exit, and syscall
+ * where the vDSO has it) are declared as ordinary external functions
+ * instead, and the program links against the vdso.so the build writes:
+ *
+ *   arm-linux-gnueabihf-gcc -march=armv7-a -mfloat-abi=soft -nostdlib \
+ *       -no-pie -DKML_VDSO -I userlib/c app.c userlib/c/start.S \
+ *       target/kml/<board>/vdso.so -Wl,--no-dynamic-linker -o app
+ *
+ * arm-none-eabi-nm app then lists each import as U clock_gettime@LINUX_2.6,
+ * and the kernel's loader binds them to the vDSO it maps in every process
+ * (there is no dynamic linker: linux-vdso.so.1 is the one library a
+ * program may need; without --no-dynamic-linker GCC adds a PT_INTERP,
+ * which the loader ignores). In a program under /trusted/ those calls then
+ * enter the kernel with a plain function call instead of a trap. They
+ * return what the kernel does, -errno included, like the svc versions; the
+ * other functions here still use svc. Any float ABI links: the vDSO takes
+ * no floating-point arguments.
  *
  * Nothing here divides: ARMv7-A without the virtualization extensions has
  * no divide instruction, so "/" would call libgcc's __aeabi_uidiv, and
@@ -25,7 +48,22 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
+
+/* The fixed-width types, from the compiler's own macros rather than
+ * <stdint.h>: without -ffreestanding that header is the C library's, and
+ * glibc's for arm-linux-gnueabihf refuses -mfloat-abi=soft (it wants
+ * gnu/stubs-soft.h). Repeating a typedef is fine in C11, so a program may
+ * still include <stdint.h> itself. */
+typedef __INT8_TYPE__ int8_t;
+typedef __INT16_TYPE__ int16_t;
+typedef __INT32_TYPE__ int32_t;
+typedef __INT64_TYPE__ int64_t;
+typedef __UINT8_TYPE__ uint8_t;
+typedef __UINT16_TYPE__ uint16_t;
+typedef __UINT32_TYPE__ uint32_t;
+typedef __UINT64_TYPE__ uint64_t;
+typedef __INTPTR_TYPE__ intptr_t;
+typedef __UINTPTR_TYPE__ uintptr_t;
 
 typedef int pid_t;
 typedef long ssize_t;
@@ -52,11 +90,16 @@ typedef int clockid_t;
 #define KML_NR_ioctl           54
 #define KML_NR_dup2            63
 #define KML_NR_getppid         64
+#define KML_NR_gettimeofday    78
 #define KML_NR_munmap          91
 #define KML_NR_wait4           114
 #define KML_NR_uname           122
 #define KML_NR_mprotect        125
 #define KML_NR_writev          146
+#define KML_NR_sched_setparam  154
+#define KML_NR_sched_getparam  155
+#define KML_NR_sched_setscheduler 156
+#define KML_NR_sched_getscheduler 157
 #define KML_NR_sched_yield     158
 #define KML_NR_nanosleep       162
 #define KML_NR_mmap2           192
@@ -69,6 +112,8 @@ typedef int clockid_t;
 #define KML_NR_gettid          224
 #define KML_NR_exit_group      248
 #define KML_NR_clock_gettime   263
+#define KML_NR_clock_getres    264
+#define KML_NR_clock_nanosleep 265
 #define KML_NR_openat          322
 #define KML_NR_dup3            358
 #define KML_NR_pipe2           359
@@ -95,6 +140,10 @@ typedef int clockid_t;
 #define MAP_ANONYMOUS 0x20
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
+#define TIMER_ABSTIME   1
+#define SCHED_OTHER   0
+#define SCHED_FIFO    1
+#define SCHED_RR      2
 #define WNOHANG       1
 #define TCGETS        0x5401
 #define AT_NULL       0
@@ -111,6 +160,8 @@ typedef int clockid_t;
 
 struct iovec { const void *iov_base; size_t iov_len; };
 struct timespec { long tv_sec; long tv_nsec; };
+struct timeval { long tv_sec; long tv_usec; };
+struct sched_param { int sched_priority; };
 struct utsname {
     char sysname[65], nodename[65], release[65];
     char version[65], machine[65], domainname[65];
@@ -161,20 +212,72 @@ static inline long kml_syscall6(long n, long a, long b, long c, long d, long e, 
 #define kml_syscall3(n, a, b, c)    KML_SYSCALL(n, a, b, c, 0, 0, 0)
 #define kml_syscall4(n, a, b, c, d) KML_SYSCALL(n, a, b, c, d, 0, 0)
 
+#ifdef KML_VDSO
+/* The vDSO's functions, bound by the kernel at execve (see the top). */
+__attribute__((noreturn)) void exit(int status);
+ssize_t read(int fd, void *buf, size_t count);
+ssize_t write(int fd, const void *buf, size_t count);
+pid_t getpid(void);
+pid_t getppid(void);
+pid_t gettid(void);
+int clock_gettime(clockid_t clock, struct timespec *now);
+int clock_getres(clockid_t clock, struct timespec *resolution);
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *time,
+                    struct timespec *remaining);
+int gettimeofday(struct timeval *now, void *timezone);
+int nanosleep(const struct timespec *duration, struct timespec *remaining);
+/* The old KML call: sleeps *duration on CLOCK_MONOTONIC. */
+int kernel_sched_timeout(const struct timespec *duration);
+int sched_yield(void);
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param);
+int sched_getscheduler(pid_t pid);
+int sched_setparam(pid_t pid, const struct sched_param *param);
+int sched_getparam(pid_t pid, struct sched_param *param);
+/* Any system call by number (in vDSOs that export it). */
+long syscall(long number, ...);
+#else
+/* The same calls with svc. */
 static inline __attribute__((noreturn)) void exit(int status)
 {
     kml_syscall1(KML_NR_exit, status);
-    for (;;) { }
-}
-static inline __attribute__((noreturn)) void exit_group(int status)
-{
-    kml_syscall1(KML_NR_exit_group, status);
     for (;;) { }
 }
 static inline ssize_t read(int fd, void *buf, size_t count)
 { return kml_syscall3(KML_NR_read, fd, buf, count); }
 static inline ssize_t write(int fd, const void *buf, size_t count)
 { return kml_syscall3(KML_NR_write, fd, buf, count); }
+static inline pid_t getpid(void) { return kml_syscall0(KML_NR_getpid); }
+static inline pid_t getppid(void) { return kml_syscall0(KML_NR_getppid); }
+static inline pid_t gettid(void) { return kml_syscall0(KML_NR_gettid); }
+static inline int clock_gettime(clockid_t clock, struct timespec *now)
+{ return kml_syscall2(KML_NR_clock_gettime, clock, now); }
+static inline int clock_getres(clockid_t clock, struct timespec *resolution)
+{ return kml_syscall2(KML_NR_clock_getres, clock, resolution); }
+static inline int clock_nanosleep(clockid_t clock, int flags, const struct timespec *time,
+                                  struct timespec *remaining)
+{ return kml_syscall4(KML_NR_clock_nanosleep, clock, flags, time, remaining); }
+static inline int gettimeofday(struct timeval *now, void *timezone)
+{ return kml_syscall2(KML_NR_gettimeofday, now, timezone); }
+static inline int nanosleep(const struct timespec *duration, struct timespec *remaining)
+{ return kml_syscall2(KML_NR_nanosleep, duration, remaining); }
+static inline int kernel_sched_timeout(const struct timespec *duration)
+{ return clock_nanosleep(CLOCK_MONOTONIC, 0, duration, NULL); }
+static inline int sched_yield(void) { return kml_syscall0(KML_NR_sched_yield); }
+static inline int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)
+{ return kml_syscall3(KML_NR_sched_setscheduler, pid, policy, param); }
+static inline int sched_getscheduler(pid_t pid)
+{ return kml_syscall1(KML_NR_sched_getscheduler, pid); }
+static inline int sched_setparam(pid_t pid, const struct sched_param *param)
+{ return kml_syscall2(KML_NR_sched_setparam, pid, param); }
+static inline int sched_getparam(pid_t pid, struct sched_param *param)
+{ return kml_syscall2(KML_NR_sched_getparam, pid, param); }
+#endif /* KML_VDSO */
+
+static inline __attribute__((noreturn)) void exit_group(int status)
+{
+    kml_syscall1(KML_NR_exit_group, status);
+    for (;;) { }
+}
 static inline ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 { return kml_syscall3(KML_NR_writev, fd, iov, iovcnt); }
 static inline int open(const char *path, int flags, mode_t mode)
@@ -216,9 +319,6 @@ static inline int execve(const char *path, char *const argv[], char *const envp[
 { return kml_syscall3(KML_NR_execve, path, argv, envp); }
 static inline pid_t wait4(pid_t pid, int *status, int options, void *rusage)
 { return kml_syscall4(KML_NR_wait4, pid, status, options, rusage); }
-static inline pid_t getpid(void) { return kml_syscall0(KML_NR_getpid); }
-static inline pid_t getppid(void) { return kml_syscall0(KML_NR_getppid); }
-static inline pid_t gettid(void) { return kml_syscall0(KML_NR_gettid); }
 static inline int kill(pid_t pid, int sig)
 { return kml_syscall2(KML_NR_kill, pid, sig); }
 static inline int uname(struct utsname *name)
@@ -227,11 +327,6 @@ static inline uid_t getuid(void) { return kml_syscall0(KML_NR_getuid32); }
 static inline uid_t geteuid(void) { return kml_syscall0(KML_NR_geteuid32); }
 static inline gid_t getgid(void) { return kml_syscall0(KML_NR_getgid32); }
 static inline gid_t getegid(void) { return kml_syscall0(KML_NR_getegid32); }
-static inline int clock_gettime(clockid_t clock, struct timespec *now)
-{ return kml_syscall2(KML_NR_clock_gettime, clock, now); }
-static inline int nanosleep(const struct timespec *duration, struct timespec *remaining)
-{ return kml_syscall2(KML_NR_nanosleep, duration, remaining); }
-static inline int sched_yield(void) { return kml_syscall0(KML_NR_sched_yield); }
 static inline int kml_set_tls(void *value)
 { return kml_syscall1(KML_NR_set_tls, value); }
 static inline int ioctl(int fd, unsigned long request, void *arg)

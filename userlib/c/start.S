@@ -17,6 +17,13 @@
  *
  * Build: arm-linux-gnueabihf-gcc -march=armv7-a -marm -mfloat-abi=soft
  *        -nostdlib -static -ffreestanding -fno-pie -no-pie app.c start.S
+ * or, to call the vDSO's functions (kml.h with KML_VDSO), linked against
+ * the build's vdso.so, whose imports the kernel binds at execve before
+ * _start runs (so nothing here resolves anything):
+ *        arm-linux-gnueabihf-gcc -march=armv7-a -mfloat-abi=soft -nostdlib
+ *        -no-pie app.c start.S vdso.so -Wl,--no-dynamic-linker
+ * _start is ARM code either way; GNU ld turns the bl to a Thumb main into
+ * blx.
  */
     .syntax unified
     .arm

@@ -90,9 +90,10 @@ impl Artifacts {
     }
 }
 
-/// Where Cargo leaves the board's linked ELF.
+/// Where Cargo leaves the board's linked ELF (under `CARGO_TARGET_DIR`
+/// when that is set, as Cargo itself does).
 pub fn cargo_elf(root: &Path, board: Board) -> PathBuf {
-    root.join("target")
+    crate::build::target_dir(root)
         .join(TARGET)
         .join("release")
         .join(board.package())

@@ -12,10 +12,13 @@
 //! bin/mode-check       reports its CPU mode (the trusted suites, issue 5)
 //! bin/vdso-call        calls the kernel through the vDSO (the vDSO suite)
 //! bin/kml-calls        blocking and scheduling calls (the KML suite)
-//! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC
+//! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC:
+//! bin/vdso-linked      linked against vdso.so, imports bound by the kernel
+//! bin/needs-libc       dynamically linked against glibc: refused
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trusted/kml-calls    likewise: the same calls by direct kernel entry
+//! trusted/vdso-linked  likewise: the C program's bound vDSO calls
 //! trustedx/mode-check  and where it must not: a look-alike of /trusted/
 //! jail/bin/mode-check  and in the root of a chroot, where it must not either
 //! jail/trusted/mode-check
@@ -26,6 +29,11 @@
 //! them for what is inside, not for a missing execute bit. Staged programs
 //! are stripped of debug info (the unstripped ones stay under the Cargo
 //! target directory for gdb); that keeps the ramdisk small.
+//!
+//! How each C program is built is in `c_programs`: its name says whether
+//! it is static, linked against the `vdso.so` that [`crate::vdso::build`]
+//! links (built here too, so staging needs no board build first), or
+//! linked against glibc.
 //!
 //! The hostile files are made by [`Corruption::apply`] (`hostile_elf`),
 //! plain byte surgery on a good ELF with one defect each. Each matches a
@@ -41,6 +49,7 @@ use crate::board::{TARGET, display_path};
 use crate::error::{Context, Result, bail};
 use crate::setup;
 
+mod c_programs;
 mod hostile_elf;
 
 pub use hostile_elf::Corruption;
@@ -64,38 +73,18 @@ const RUST_PROGRAMS: [(&str, &str); 7] = [
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
 /// (USR mode), so only the path differs. Copies, not links: the ramdisk
 /// has none to offer.
-const COPIES: [(&str, &str); 6] = [
+const COPIES: [(&str, &str); 7] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
     ("bin/mode-check", "jail/bin/mode-check"),
     ("bin/mode-check", "jail/trusted/mode-check"),
     ("bin/vdso-call", "trusted/vdso-call"),
     ("bin/kml-calls", "trusted/kml-calls"),
+    ("bin/vdso-linked", "trusted/vdso-linked"),
 ];
 
-/// GCC for the C programs, and the Debian package that has it.
-const C_COMPILER: &str = "arm-linux-gnueabihf-gcc";
-const C_COMPILER_PACKAGE: &str = "gcc-arm-linux-gnueabihf";
 /// Strips staged copies; binutils, which GCC's package depends on.
 const STRIP: &str = "arm-linux-gnueabihf-strip";
-
-/// Flags for every C program: ARMv7-A in ARM state, soft-float calls (no
-/// float code runs, and soft links without libgcc's hard-float objects),
-/// no libc, static, not position-independent.
-const C_FLAGS: [&str; 12] = [
-    "-march=armv7-a",
-    "-marm",
-    "-mfloat-abi=soft",
-    "-O2",
-    "-g",
-    "-Wall",
-    "-Wextra",
-    "-nostdlib",
-    "-static",
-    "-ffreestanding",
-    "-fno-pie",
-    "-no-pie",
-];
 
 /// The staged program the hostile files are corrupted copies of.
 const HOSTILE_BASE: &str = "bin/exit-with";
@@ -104,7 +93,7 @@ const HOSTILE_BASE: &str = "bin/exit-with";
 /// (`target/kml/root` in `workspace`), replacing what was there.
 pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
     setup::ensure_rust_target(workspace)?;
-    setup::ensure_debian_tool(C_COMPILER, C_COMPILER_PACKAGE)?;
+    setup::ensure_debian_tool(c_programs::C_COMPILER, c_programs::C_COMPILER_PACKAGE)?;
     build_rust_programs(workspace)?;
 
     let root = workspace.join("target").join("kml").join("root");
@@ -126,10 +115,14 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
     let c_built = crate::build::target_dir(workspace).join("kml-c");
     fs::create_dir_all(&c_built)
         .context_with(|| format!("creating {}", display_path(&c_built).display()))?;
-    for source in c_sources(workspace)? {
-        let name = program_name(&source)?;
+    let vdso = c_built.join(crate::vdso::FILE_NAME);
+    let linked = crate::vdso::build(workspace)?;
+    fs::write(&vdso, &linked.bytes)
+        .context_with(|| format!("writing {}", display_path(&vdso).display()))?;
+    for source in c_programs::sources(workspace)? {
+        let name = c_programs::program_name(&source)?;
         let program = c_built.join(&name);
-        compile_c(workspace, &source, &program)?;
+        c_programs::compile(workspace, &source, &program, &vdso)?;
         strip_into(&program, &root.join("bin").join(&name))?;
     }
     for (original, copy) in COPIES {
@@ -151,52 +144,6 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
 /// `cargo build --release --target armv7a-none-eabi -p test-programs`.
 fn build_rust_programs(workspace: &Path) -> Result<()> {
     crate::build::build_target_package(workspace, PACKAGE, &[])
-}
-
-/// The C programs: `tests/programs/c/*.c`, sorted.
-fn c_sources(workspace: &Path) -> Result<Vec<PathBuf>> {
-    let directory = workspace.join("tests").join("programs").join("c");
-    let entries = fs::read_dir(&directory)
-        .context_with(|| format!("listing {}", display_path(&directory).display()))?;
-    let mut sources = Vec::new();
-    for entry in entries {
-        let path = entry.context("listing the C programs")?.path();
-        if path.extension().is_some_and(|extension| extension == "c") {
-            sources.push(path);
-        }
-    }
-    sources.sort();
-    Ok(sources)
-}
-
-/// `tests/programs/c/c-hello.c` is the program `c-hello`.
-fn program_name(source: &Path) -> Result<String> {
-    match source.file_stem().and_then(|stem| stem.to_str()) {
-        Some(stem) => Ok(stem.to_owned()),
-        None => bail!("{} has no usable name", source.display()),
-    }
-}
-
-/// Compiles one C program with userlib's start file and header, linked by
-/// `linker/user.ld` like the Rust programs.
-fn compile_c(workspace: &Path, source: &Path, output: &Path) -> Result<()> {
-    let support = workspace.join("userlib").join("c");
-    let script = workspace.join("linker").join("user.ld");
-    let mut command = Command::new(C_COMPILER);
-    command
-        .args(C_FLAGS)
-        .arg("-Wl,--build-id=none")
-        .arg(format!("-Wl,-T,{}", script.display()))
-        .arg("-I")
-        .arg(&support)
-        .arg("-o")
-        .arg(output)
-        .arg(source)
-        .arg(support.join("start.S"));
-    run_tool(
-        &mut command,
-        &format!("compiling {}", display_path(source).display()),
-    )
 }
 
 /// Copies `program` to `staged` without debug info, mode 0755.
@@ -275,14 +222,6 @@ fn run_tool(command: &mut Command, what: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn c_programs_are_named_by_their_file() {
-        assert_eq!(
-            program_name(Path::new("tests/programs/c/c-hello.c")).unwrap(),
-            "c-hello"
-        );
-    }
-
     /// Builds everything and writes target/kml/root: slow, and needs the
     /// ARM target and GCC, so only on request:
     /// `cargo test -p xtask -- --ignored stages_the_test_root`.
@@ -298,8 +237,11 @@ mod tests {
             "bin/mode-check",
             "bin/vdso-call",
             "bin/c-hello",
+            "bin/vdso-linked",
+            "bin/needs-libc",
             "trusted/mode-check",
             "trusted/vdso-call",
+            "trusted/vdso-linked",
             "bin/kml-calls",
             "trusted/kml-calls",
             "trustedx/mode-check",

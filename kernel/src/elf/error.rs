@@ -6,14 +6,18 @@
 //! `Display` writes that line. The errno follows one rule, so a test program
 //! can predict it:
 //! - `ENOEXEC`: not a program KML-rs runs. The identification, the header,
-//!   the program header table, a file that is shorter than it says, dynamic
-//!   linking, and our own policies (W^X, the entry point) all land here.
+//!   the program header table, a file that is shorter than it says, a
+//!   library other than the vDSO or a symbol the vDSO cannot give, and our
+//!   own policies (W^X, the entry point) all land here. (Linux says
+//!   `ENOENT` for a missing library; with no dynamic linker, the program
+//!   itself is what we cannot run.)
 //! - `EINVAL`: segment arithmetic that Linux itself refuses with `EINVAL`
 //!   (`p_filesz > p_memsz`, beyond the task size, overflow, an `mmap` at a
 //!   misaligned offset) and the layouts that would make two mappings collide.
 //! - `ENOMEM`: a program that asks for absurdly much memory.
 
 use abi::errno::Errno;
+use abi::vdso::{SONAME, VERSION_NODE};
 use alloc::string::String;
 use core::fmt;
 
@@ -84,9 +88,32 @@ pub enum ElfError {
         /// The interpreter path, as far as it could be read.
         path: String,
     },
-    /// A `DT_NEEDED` entry: the program wants a shared library.
+    /// A `DT_NEEDED` entry other than `linux-vdso.so.1`: the program
+    /// wants a shared library (the first such entry is named).
     NeedsLibrary {
         /// The library name from `DT_STRTAB`, as far as it could be read.
+        name: String,
+    },
+    /// The program needs `linux-vdso.so.1`, but the kernel has no vDSO
+    /// (or could not read its symbols).
+    NoVdso,
+    /// An import the vDSO does not define, and not weak.
+    MissingSymbol {
+        /// The symbol's name.
+        name: String,
+    },
+    /// An import at a version other than `LINUX_2.6` of `linux-vdso.so.1`.
+    WrongSymbolVersion {
+        /// The symbol's name.
+        name: String,
+        /// The version the program asks for.
+        version: String,
+        /// The library it asks for it from.
+        library: String,
+    },
+    /// A (strong) import in a program that names no library to import from.
+    ImportWithoutLibrary {
+        /// The symbol's name.
         name: String,
     },
     /// `PT_DYNAMIC` or a table it points to is malformed.
@@ -94,7 +121,9 @@ pub enum ElfError {
         /// What is wrong with it.
         what: &'static str,
     },
-    /// A relocation other than `R_ARM_RELATIVE` and `R_ARM_NONE`.
+    /// A relocation type the loader does not apply: any but
+    /// `R_ARM_RELATIVE`, `R_ARM_ABS32`, `R_ARM_GLOB_DAT`, `R_ARM_JUMP_SLOT`
+    /// and `R_ARM_NONE`.
     UnsupportedRelocation {
         /// The relocation type (`ELF32_R_TYPE(r_info)`).
         kind: u32,
@@ -209,18 +238,35 @@ impl fmt::Display for ElfError {
                 "{count} program headers at offset {offset:#x} reach past the end of the file"
             ),
             Self::NoLoadableSegment => write!(f, "no loadable (PT_LOAD) segment"),
-            Self::NeedsInterpreter { path } => write!(
-                f,
-                "needs interpreter {path}; KML-rs runs static programs only"
-            ),
+            Self::NeedsInterpreter { path } => {
+                write!(f, "needs interpreter {path}; KML-rs has no dynamic linker")
+            }
             Self::NeedsLibrary { name } => write!(
                 f,
-                "needs shared library {name}; KML-rs runs static programs only"
+                "needs shared library {name}; KML-rs links programs only against {SONAME}"
+            ),
+            Self::NoVdso => write!(f, "needs {SONAME}, but this kernel has no vDSO to bind"),
+            Self::MissingSymbol { name } => {
+                write!(f, "needs symbol {name}, which {SONAME} does not define")
+            }
+            Self::WrongSymbolVersion {
+                name,
+                version,
+                library,
+            } => write!(
+                f,
+                "needs symbol {name} at version {version} of {library}; \
+                 only {SONAME} at {VERSION_NODE} is bound"
+            ),
+            Self::ImportWithoutLibrary { name } => write!(
+                f,
+                "imports symbol {name} but needs no library; imports come from {SONAME} only"
             ),
             Self::BadDynamicSection { what } => write!(f, "bad PT_DYNAMIC: {what}"),
             Self::UnsupportedRelocation { kind, offset } => write!(
                 f,
-                "relocation type {kind} at {offset:#x} is not R_ARM_RELATIVE or R_ARM_NONE"
+                "relocation type {kind} at {offset:#x} is not one the loader applies \
+                 (RELATIVE, ABS32, GLOB_DAT, JUMP_SLOT, NONE)"
             ),
             Self::SegmentOutsideFile { index } => {
                 write!(f, "program header {index} reaches past the end of the file")

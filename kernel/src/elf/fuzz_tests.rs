@@ -3,13 +3,17 @@
 //!
 //! Deterministic (a fixed-seed xorshift generator, no crates), so a failure
 //! reproduces. Mutations aim at the bytes `plan` reads: the header, the
-//! program header table, and the dynamic section and relocations of the
-//! PIE, with values chosen to sit on the boundaries the checks test. Every
-//! accepted plan must keep the promises of the module doc.
+//! program header table, and the dynamic section, relocations, symbols and
+//! symbol versions of the PIEs and of the apps linked against the vDSO,
+//! with values chosen to sit on the boundaries the checks test. Every
+//! accepted plan must keep the promises of the module doc. The vDSO's own
+//! reader gets the same treatment: a mutated vDSO never panics it.
 
 use alloc::vec::Vec;
 
-use super::tests::{HELLO_DYNAMIC, HELLO_STATIC, HELLO_STATIC_PIE};
+use super::tests::{
+    HELLO_DYNAMIC, HELLO_STATIC, HELLO_STATIC_PIE, VDSO, VDSO_APP, VDSO_APP_PIE, exports,
+};
 use super::*;
 use crate::test_random::XorShift;
 
@@ -32,6 +36,15 @@ const INTERESTING: [u32; 14] = [
     0x7FFF_FFFF,
     0xFFFF_F000,
     0xFFFF_FFFF,
+];
+
+/// The programs mutated.
+const FIXTURES: [&[u8]; 5] = [
+    HELLO_STATIC,
+    HELLO_STATIC_PIE,
+    HELLO_DYNAMIC,
+    VDSO_APP,
+    VDSO_APP_PIE,
 ];
 
 /// Damages `image` in one to four places.
@@ -89,10 +102,12 @@ fn check_invariants(image: &[u8], plan: &LoadPlan) {
             .iter()
             .any(|s| s.executable && s.holds(entry, 1))
     );
-    for target in &plan.relative_relocations {
+    let bound = plan.bindings.iter().map(|binding| &binding.address);
+    for target in plan.relative_relocations.iter().chain(bound) {
         assert!(target.is_aligned(4));
         assert!(plan.segments.iter().any(|s| s.holds(target.0, 4)));
     }
+    assert!(plan.relative_relocations.len() + plan.bindings.len() <= image.len() / 8);
     if plan.program_headers != VirtAddr(0) {
         let size = plan.program_header_count * plan.program_header_size;
         let headers = plan.program_headers.0;
@@ -103,32 +118,58 @@ fn check_invariants(image: &[u8], plan: &LoadPlan) {
 #[test]
 fn mutated_fixtures_never_panic_and_accepted_plans_hold() {
     let mut random = XorShift(0x2545_F491);
-    let mut accepted = 0;
-    for fixture in [HELLO_STATIC, HELLO_STATIC_PIE, HELLO_DYNAMIC] {
-        // The header, the program headers, and (in the PIE) the dynamic
-        // section and its tables all sit in the first 0x1100 bytes.
+    let (mut accepted, mut bound) = (0, 0);
+    for fixture in FIXTURES {
+        // The header, the program headers, and (in the PIEs and the vDSO
+        // apps) the dynamic section and its tables all sit in the first
+        // 0x1100 bytes.
         let hot = fixture.len().min(0x1100);
         for _ in 0..ROUNDS {
             let mut image = fixture.to_vec();
             mutate(&mut random, &mut image, hot);
-            if let Ok(plan) = plan(&image) {
+            if let Ok(plan) = plan(&image, Some(exports())) {
                 check_invariants(&image, &plan);
                 accepted += 1;
+                bound += usize::from(!plan.bindings.is_empty());
             }
         }
     }
     // The mutations must leave some images valid, or the invariants were
     // never exercised.
     assert!(accepted > ROUNDS / 10, "only {accepted} accepted");
+    assert!(bound > ROUNDS / 10, "only {bound} accepted with bindings");
 }
 
 #[test]
 fn every_truncation_of_every_fixture_is_handled() {
-    for fixture in [HELLO_STATIC, HELLO_STATIC_PIE, HELLO_DYNAMIC] {
+    for fixture in FIXTURES {
         for length in 0..fixture.len() {
-            if let Ok(plan) = plan(&fixture[..length]) {
+            if let Ok(plan) = plan(&fixture[..length], Some(exports())) {
                 check_invariants(&fixture[..length], &plan);
             }
         }
+    }
+}
+
+#[test]
+fn a_mutated_vdso_never_panics_its_reader() {
+    let mut random = XorShift(0x1B87_3593);
+    let base = VirtAddr(crate::vm::layout::VDSO_BASE);
+    let mut accepted = 0;
+    for _ in 0..ROUNDS {
+        let mut image = VDSO.to_vec();
+        // Everything it reads is in the loaded segment, before .text ends.
+        mutate(&mut random, &mut image, 0xA00);
+        if let Ok(exports) = ExportedSymbols::parse(&image, base) {
+            for export in exports.iter() {
+                assert!(export.address.0 >= base.0);
+                assert!(export.address.0 < base.0 + abi::vdso::VDSO_DATA_OFFSET);
+            }
+            accepted += 1;
+        }
+    }
+    assert!(accepted > ROUNDS / 10, "only {accepted} accepted");
+    for length in 0..VDSO.len() {
+        let _ = ExportedSymbols::parse(&VDSO[..length], base);
     }
 }

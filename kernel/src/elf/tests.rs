@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Tests of the ELF checks: one hostile image per check, built by hand,
 //! and the real programs in `elf/testdata/` (how they were built is in the
-//! README there).
+//! README there). Binding imports to the vDSO has its own tests, in
+//! `binding_tests.rs`, which share the fixtures and the builder here.
 
 use abi::errno::Errno;
 use alloc::format;
@@ -9,23 +10,36 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::*;
-use goblin::elf::reloc::{R_ARM_NONE, R_ARM_RELATIVE};
+use goblin::elf::reloc::{R_ARM_COPY, R_ARM_NONE, R_ARM_RELATIVE};
 
 pub(super) static HELLO_STATIC: &[u8] = include_bytes!("testdata/hello-static");
 pub(super) static HELLO_STATIC_PIE: &[u8] = include_bytes!("testdata/hello-static-pie");
 pub(super) static HELLO_DYNAMIC: &[u8] = include_bytes!("testdata/hello-dynamic");
+/// A copy of the vDSO the build links (`target/kml/<board>/vdso.so`).
+pub(super) static VDSO: &[u8] = include_bytes!("testdata/vdso.so");
+/// `vdso-app.c` linked against it: `ET_EXEC`, no `PT_INTERP`.
+pub(super) static VDSO_APP: &[u8] = include_bytes!("testdata/vdso-app");
+/// `vdso-app.c` linked against it as a PIE, with a `PT_INTERP`.
+pub(super) static VDSO_APP_PIE: &[u8] = include_bytes!("testdata/vdso-app-pie");
+
+/// The exports of [`VDSO`], mapped at `VDSO_BASE`.
+pub(super) fn exports() -> &'static ExportedSymbols {
+    static EXPORTS: std::sync::OnceLock<ExportedSymbols> = std::sync::OnceLock::new();
+    EXPORTS.get_or_init(|| {
+        ExportedSymbols::parse(VDSO, VirtAddr(crate::vm::layout::VDSO_BASE)).unwrap()
+    })
+}
 
 const PT_NOTE: u32 = 4;
 const PT_TLS: u32 = 7;
 const PT_GNU_STACK: u32 = 0x6474_E551;
 const PT_ARM_EXIDX: u32 = 0x7000_0001;
-const R_ARM_ABS32: u32 = 2;
-const RX: u32 = PF_R | PF_X;
-const RW: u32 = PF_R | PF_W;
+pub(super) const RX: u32 = PF_R | PF_X;
+pub(super) const RW: u32 = PF_R | PF_W;
 
 /// One program header, as the builder writes it.
 #[derive(Clone, Copy)]
-struct Phdr {
+pub(super) struct Phdr {
     kind: u32,
     offset: u32,
     vaddr: u32,
@@ -34,7 +48,14 @@ struct Phdr {
     flags: u32,
 }
 
-const fn phdr(kind: u32, offset: u32, vaddr: u32, filesz: u32, memsz: u32, flags: u32) -> Phdr {
+pub(super) const fn phdr(
+    kind: u32,
+    offset: u32,
+    vaddr: u32,
+    filesz: u32,
+    memsz: u32,
+    flags: u32,
+) -> Phdr {
     Phdr {
         kind,
         offset,
@@ -47,7 +68,7 @@ const fn phdr(kind: u32, offset: u32, vaddr: u32, filesz: u32, memsz: u32, flags
 
 /// Builds ELF images byte by byte, including ones no linker would write.
 #[derive(Clone)]
-struct Builder {
+pub(super) struct Builder {
     ident: [u8; 16],
     kind: u16,
     machine: u16,
@@ -58,7 +79,7 @@ struct Builder {
     program_header_size: u16,
     /// `e_phnum`, if not the number of `headers`.
     program_header_count: Option<u16>,
-    headers: Vec<Phdr>,
+    pub(super) headers: Vec<Phdr>,
     /// Bytes written at an offset after the headers (tables, strings).
     patches: Vec<(usize, Vec<u8>)>,
     /// The image's length.
@@ -67,7 +88,7 @@ struct Builder {
 
 impl Builder {
     /// A valid static `ET_EXEC`: text at 0x10000, data and .bss at 0x21000.
-    fn executable() -> Self {
+    pub(super) fn executable() -> Self {
         let mut ident = [0; 16];
         ident[..4].copy_from_slice(b"\x7fELF");
         ident[4..7].copy_from_slice(&[1, 1, 1]);
@@ -93,7 +114,7 @@ impl Builder {
     /// A valid static PIE: text at 0, data at 0x1000 holding `PT_DYNAMIC`,
     /// which lists a `REL` table at 0x400 with one relative relocation
     /// (at 0x1100) and one `R_ARM_NONE`.
-    fn position_independent() -> Self {
+    pub(super) fn position_independent() -> Self {
         let mut builder = Self::executable();
         builder.kind = ET_DYN;
         builder.entry = 0x100;
@@ -109,7 +130,7 @@ impl Builder {
     }
 
     /// Writes the dynamic array (and a `DT_NULL`) at file offset 0x1000.
-    fn dynamic(mut self, entries: &[(u32, u32)]) -> Self {
+    pub(super) fn dynamic(mut self, entries: &[(u32, u32)]) -> Self {
         let words: Vec<u32> = entries
             .iter()
             .chain(&[(0, 0)])
@@ -120,23 +141,23 @@ impl Builder {
     }
 
     /// Writes `REL` entries `(r_offset, type)` at file offset `at`.
-    fn relocations(mut self, at: usize, entries: &[(u32, u32)]) -> Self {
+    pub(super) fn relocations(mut self, at: usize, entries: &[(u32, u32)]) -> Self {
         let words: Vec<u32> = entries.iter().flat_map(|&(o, t)| [o, t]).collect();
         self.patches.push((at, words_to_bytes(&words)));
         self
     }
 
-    fn patch(mut self, at: usize, bytes: &[u8]) -> Self {
+    pub(super) fn patch(mut self, at: usize, bytes: &[u8]) -> Self {
         self.patches.push((at, bytes.to_vec()));
         self
     }
 
-    fn with_header(mut self, header: Phdr) -> Self {
+    pub(super) fn with_header(mut self, header: Phdr) -> Self {
         self.headers.push(header);
         self
     }
 
-    fn bytes(&self) -> Vec<u8> {
+    pub(super) fn bytes(&self) -> Vec<u8> {
         let mut image = Vec::new();
         image.extend_from_slice(&self.ident);
         image.extend_from_slice(&self.kind.to_le_bytes());
@@ -169,8 +190,8 @@ impl Builder {
         image
     }
 
-    fn plan(&self) -> Result<LoadPlan, ElfError> {
-        plan(&self.bytes())
+    pub(super) fn plan(&self) -> Result<LoadPlan, ElfError> {
+        plan(&self.bytes(), Some(exports()))
     }
 }
 
@@ -278,7 +299,7 @@ fn the_program_header_address_falls_back_to_pt_phdr() {
 fn too_short() {
     let image = Builder::executable().bytes();
     for length in [0, 3, 4, 51] {
-        let refused = plan(&image[..length]);
+        let refused = plan(&image[..length], None);
         assert_refused!(refused, ElfError::TooShort { .. }, Errno::ENOEXEC);
     }
 }
@@ -611,7 +632,7 @@ fn pt_interp_names_the_interpreter() {
     let error = builder.plan().unwrap_err();
     assert_eq!(
         format!("{error}"),
-        "needs interpreter /lib/ld-linux-armhf.so.3; KML-rs runs static programs only"
+        "needs interpreter /lib/ld-linux-armhf.so.3; KML-rs has no dynamic linker"
     );
     assert_eq!(error.errno(), Errno::ENOEXEC);
     // Even an unreadable one is refused, and still named as well as can be.
@@ -632,7 +653,7 @@ fn dt_needed_names_the_library() {
     assert_eq!(error.errno(), Errno::ENOEXEC);
     assert_eq!(
         format!("{error}"),
-        "needs shared library libc.so.6; KML-rs runs static programs only"
+        "needs shared library libc.so.6; KML-rs links programs only against linux-vdso.so.1"
     );
     // A name outside DT_STRSZ, or no string table, is still refused.
     for entries in [&[(5, 0x500), (10, 11), (1, 11)][..], &[(1, 1)]] {
@@ -652,11 +673,12 @@ fn dt_needed_names_the_library() {
 }
 
 #[test]
-fn relocations_other_than_relative_are_refused() {
-    let builder = Builder::position_independent().relocations(0x408, &[(0x1108, R_ARM_ABS32)]);
+fn relocations_the_loader_does_not_apply_are_refused() {
+    const R_ARM_TLS_DTPMOD32: u32 = 17;
+    let builder = Builder::position_independent().relocations(0x408, &[(0x1108, R_ARM_COPY)]);
     let error = builder.plan().unwrap_err();
     let unsupported = ElfError::UnsupportedRelocation {
-        kind: R_ARM_ABS32,
+        kind: R_ARM_COPY,
         offset: 0x1108,
     };
     assert_eq!(error, unsupported);
@@ -664,17 +686,17 @@ fn relocations_other_than_relative_are_refused() {
     // Also through DT_JMPREL (a PLT), and in an executable.
     let builder = Builder::position_independent()
         .dynamic(&[(23, 0x410), (2, 8), (20, 17)])
-        .relocations(0x410, &[(0x110C, 22)]); // R_ARM_JUMP_SLOT
+        .relocations(0x410, &[(0x110C, R_ARM_TLS_DTPMOD32)]);
     let refused = builder.plan();
     assert_refused!(
         refused,
-        ElfError::UnsupportedRelocation { kind: 22, .. },
+        ElfError::UnsupportedRelocation { kind: 17, .. },
         Errno::ENOEXEC
     );
     let builder = Builder::executable()
         .with_header(phdr(PT_DYNAMIC, 0x1000, 0x21000, 0x40, 0x40, RW))
         .dynamic(&[(17, 0x10100), (18, 8)])
-        .relocations(0x100, &[(0x21000, R_ARM_ABS32)]);
+        .relocations(0x100, &[(0x21000, R_ARM_COPY)]);
     assert_refused!(
         builder.plan(),
         ElfError::UnsupportedRelocation { .. },
@@ -747,7 +769,7 @@ fn relocation_targets_must_be_aligned_words_inside_a_segment() {
 
 #[test]
 fn the_static_fixture_loads_at_its_link_address() {
-    let plan = plan(HELLO_STATIC).unwrap();
+    let plan = plan(HELLO_STATIC, None).unwrap();
     assert_eq!(plan.kind, ElfKind::Executable);
     assert_eq!(plan.entry.0 & 1, 1, "built for Thumb");
     let text = plan.segments[0];
@@ -762,7 +784,7 @@ fn the_static_fixture_loads_at_its_link_address() {
 
 #[test]
 fn the_static_pie_fixture_loads_at_pie_base_with_its_relocation() {
-    let plan = plan(HELLO_STATIC_PIE).unwrap();
+    let plan = plan(HELLO_STATIC_PIE, None).unwrap();
     let base = VirtAddr(PIE_BASE);
     assert_eq!(plan.kind, ElfKind::PositionIndependent { base });
     assert_eq!(plan.segments[0].start, base);
@@ -774,20 +796,26 @@ fn the_static_pie_fixture_loads_at_pie_base_with_its_relocation() {
 }
 
 #[test]
-fn the_dynamic_fixture_is_refused_naming_its_interpreter() {
-    let error = plan(HELLO_DYNAMIC).unwrap_err();
-    let path = "/lib/ld-linux-armhf.so.3".into();
-    assert_eq!(error, ElfError::NeedsInterpreter { path });
-    // Without PT_INTERP (as `-Wl,--no-dynamic-linker` would leave it), the
-    // library is named instead.
+fn the_dynamic_fixture_is_refused_naming_libc() {
+    // It has a PT_INTERP too; the library is the more useful name.
+    let error = plan(HELLO_DYNAMIC, Some(exports())).unwrap_err();
+    let name = "libc.so.6".into();
+    assert_eq!(error, ElfError::NeedsLibrary { name });
+    // Without its DT_NEEDED (made a DT_DEBUG here), the interpreter is
+    // named instead: it is all the program asks for.
     let mut image = HELLO_DYNAMIC.to_vec();
     let header = read_header(&image).unwrap();
     let headers = read_program_headers(&image, &header).unwrap();
-    let index = headers.iter().position(|h| h.p_type == PT_INTERP).unwrap();
-    let at = header.e_phoff as usize + index * SIZEOF_PHDR;
-    image[at..at + 4].copy_from_slice(&PT_NOTE.to_le_bytes());
-    let name = "libc.so.6".into();
-    assert_eq!(plan(&image).unwrap_err(), ElfError::NeedsLibrary { name });
+    let dynamic = headers.iter().find(|h| h.p_type == PT_DYNAMIC).unwrap();
+    let start = dynamic.p_offset as usize;
+    for entry in (start..start + dynamic.p_filesz as usize).step_by(8) {
+        if image[entry..entry + 4] == 1u32.to_le_bytes() {
+            image[entry..entry + 4].copy_from_slice(&21u32.to_le_bytes());
+        }
+    }
+    let path = "/lib/ld-linux-armhf.so.3".into();
+    let error = plan(&image, Some(exports())).unwrap_err();
+    assert_eq!(error, ElfError::NeedsInterpreter { path });
 }
 
 #[test]
@@ -810,6 +838,14 @@ fn every_error_is_one_line() {
         ElfError::NoLoadableSegment,
         ElfError::NeedsInterpreter { path: "/x".into() },
         ElfError::NeedsLibrary { name: "x".into() },
+        ElfError::NoVdso,
+        ElfError::MissingSymbol { name: "x".into() },
+        ElfError::WrongSymbolVersion {
+            name: "x".into(),
+            version: "V".into(),
+            library: "l".into(),
+        },
+        ElfError::ImportWithoutLibrary { name: "x".into() },
         ElfError::BadDynamicSection { what: "x" },
         ElfError::UnsupportedRelocation { kind: 2, offset: 4 },
         ElfError::SegmentOutsideFile { index: 1 },

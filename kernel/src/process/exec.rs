@@ -6,20 +6,24 @@
 //! `crate::elf`), the argument sizes and the initial stack. Only then does
 //! the process get its new memory: areas for the segments (filled on first
 //! touch), an empty heap at the program break, and a stack holding exactly
-//! what Linux puts there (`crate::user_stack`).
+//! what Linux puts there (`crate::user_stack`). A program linked against
+//! the vDSO has its imports bound here too: the plan says which words get
+//! which vDSO addresses (`crate::elf`, against the vDSO's symbols, read
+//! once from its image), and they are written before the program runs.
 
 use super::memory::ProcessMemory;
 use crate::addr::VirtAddr;
-use crate::elf;
+use crate::elf::{self, ExportedSymbols};
 use crate::path::Resolved;
 use crate::ramdisk::{Follow, LookupError};
 use crate::user_stack::{self, InitialStack};
-use crate::vm::layout::{PAGE_SIZE, STACK_TOP};
+use crate::vm::layout::{PAGE_SIZE, STACK_TOP, VDSO_BASE};
 use crate::{initrd, platform, println};
 use abi::errno::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
+use spin::Once;
 
 /// What the CPU reports to programs in AT_HWCAP: swp, half-word loads,
 /// Thumb, fast multiply, DSP extensions and TLS registers (HWCAP_SWP |
@@ -70,26 +74,72 @@ pub fn load(
     if !entry.is_regular() || !entry.is_executable() {
         return Err(Errno::EACCES);
     }
-    let plan = elf::plan(entry.data).map_err(|error| {
+    let plan = elf::plan(entry.data, vdso_exports()).map_err(|error| {
         println!("execve {}: {error}", path.visible);
         error.errno()
     })?;
     let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
     let mut memory = ProcessMemory::new(space, entry.data);
-    memory.add_program(&plan)?;
-    let vdso = crate::vdso::map_into(&mut memory, trusted)?;
-    let stack = initial_stack(&plan, &path.visible, arguments, environment, vdso)?;
+    match fill(&mut memory, &plan, path, trusted, arguments, environment) {
+        Ok(stack_pointer) => Ok(LoadedProgram {
+            memory,
+            entry: plan.entry.as_u32(),
+            stack_pointer,
+            path: path.visible.clone(),
+            trusted,
+        }),
+        Err(error) => {
+            // Give back what was mapped so far (the vDSO's references too).
+            memory.release_pages();
+            Err(error)
+        }
+    }
+}
+
+/// Gives `memory` the program of `plan`, the vDSO and the initial stack,
+/// and applies the relocations and bindings; returns the stack pointer.
+fn fill(
+    memory: &mut ProcessMemory,
+    plan: &elf::LoadPlan,
+    path: &Resolved,
+    trusted: bool,
+    arguments: &[Vec<u8>],
+    environment: &[Vec<u8>],
+) -> Result<u32, Errno> {
+    memory.add_program(plan)?;
+    let vdso = crate::vdso::map_into(memory, trusted)?;
+    if plan.needs_vdso && vdso != Some(VDSO_BASE) {
+        // The exports were read, but the pages are not there to call.
+        println!("execve {}: {}", path.visible, elf::ElfError::NoVdso);
+        return Err(Errno::ENOEXEC);
+    }
+    let stack = initial_stack(plan, &path.visible, arguments, environment, vdso)?;
     memory.add_stack(&stack)?;
     for &address in &plan.relative_relocations {
         memory.relocate(address.as_u32(), plan.load_bias())?;
     }
-    Ok(LoadedProgram {
-        memory,
-        entry: plan.entry.as_u32(),
-        stack_pointer: stack.stack_pointer.as_u32(),
-        path: path.visible.clone(),
-        trusted,
-    })
+    // After the relative ones: a binding's value is final.
+    for binding in &plan.bindings {
+        memory.write_word(binding.address.as_u32(), binding.value)?;
+    }
+    Ok(stack.stack_pointer.as_u32())
+}
+
+/// The vDSO's exports, read from its image at the first call; `None` if
+/// the kernel has no vDSO or its image cannot be read (said once).
+fn vdso_exports() -> Option<&'static ExportedSymbols> {
+    static EXPORTS: Once<Option<ExportedSymbols>> = Once::new();
+    EXPORTS
+        .call_once(|| {
+            let image = crate::vdso::image();
+            if image.is_empty() {
+                return None;
+            }
+            ExportedSymbols::parse(image, VirtAddr(VDSO_BASE))
+                .map_err(|error| println!("vdso: {error}; programs linked against it are refused"))
+                .ok()
+        })
+        .as_ref()
 }
 
 /// The initial stack for `plan`: arguments, environment, auxiliary vector.

@@ -216,6 +216,19 @@ impl ProcessMemory {
     /// page's permissions: relocations of read-only data happen before the
     /// program runs.
     pub fn relocate(&mut self, address: u32, bias: u32) -> Result<(), Errno> {
+        self.update_word(address, |word| word.wrapping_add(bias))
+    }
+
+    /// Stores `value` in the word at `address` (a binding: the address of
+    /// a symbol), whatever the page's permissions, as [`Self::relocate`].
+    pub fn write_word(&mut self, address: u32, value: u32) -> Result<(), Errno> {
+        self.update_word(address, |_| value)
+    }
+
+    /// Replaces the aligned word at `address` with `change` of it, filling
+    /// the page first if it was not yet touched. The loader checked the
+    /// address (`crate::elf`); a word that is not there is `ENOEXEC`.
+    fn update_word(&mut self, address: u32, change: impl FnOnce(u32) -> u32) -> Result<(), Errno> {
         let frame = self
             .resolve(address, Access::Read)
             .map_err(|_| Errno::ENOEXEC)?;
@@ -225,7 +238,7 @@ impl ProcessMemory {
         }
         frame_access::with_frame_mut(frame, |bytes| {
             let word = u32::from_le_bytes(bytes[offset..offset + 4].try_into().expect("4 bytes"));
-            bytes[offset..offset + 4].copy_from_slice(&word.wrapping_add(bias).to_le_bytes());
+            bytes[offset..offset + 4].copy_from_slice(&change(word).to_le_bytes());
         });
         Ok(())
     }

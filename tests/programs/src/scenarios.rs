@@ -30,6 +30,7 @@ mod scheduling;
 mod sleep;
 mod trusted;
 mod vdso;
+mod vdso_linked;
 
 /// What a scenario found: passed or skipped (`Ok`), or failed (`Err` with
 /// the reason, one line).
@@ -48,7 +49,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 27] = [
+pub const ALL: [Scenario; 28] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -76,6 +77,7 @@ pub const ALL: [Scenario; 27] = [
     ("vdso-call", vdso::vdso_call),
     ("kml-calls", kml::kml_calls),
     ("kml-kill", kml::kml_kill),
+    ("vdso-linked", vdso_linked::vdso_linked),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:
