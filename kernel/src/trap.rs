@@ -8,6 +8,25 @@
 //! returns when the process (or whichever process the scheduler chose
 //! meanwhile) is ready to go back to user mode.
 
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// Exceptions taken since boot.
+static EXCEPTIONS: AtomicU32 = AtomicU32::new(0);
+
+/// Counts one exception (the arch entry code calls this for every
+/// exception, not for a direct call from a SYSTEM-mode program).
+pub fn count_exception() {
+    EXCEPTIONS.store(
+        EXCEPTIONS.load(Ordering::Relaxed).wrapping_add(1),
+        Ordering::Relaxed,
+    );
+}
+
+/// Exceptions taken since boot (wrapping), for sysinfo's `loads[1]`.
+pub fn exceptions_taken() -> u32 {
+    EXCEPTIONS.load(Ordering::Relaxed)
+}
+
 /// The saved user registers, as the system call and fault code need them.
 pub trait UserFrame: FrameCopy {
     /// The system call number (r7 in the Linux ARM EABI).

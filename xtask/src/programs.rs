@@ -12,12 +12,14 @@
 //! bin/mode-check       reports its CPU mode (the trusted suites, issue 5)
 //! bin/vdso-call        calls the kernel through the vDSO (the vDSO suite)
 //! bin/kml-calls        blocking and scheduling calls (the KML suite)
+//! bin/bench            the benchmarks (`cargo xtask bench` boots it as init)
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC:
 //! bin/vdso-linked      linked against vdso.so, imports bound by the kernel
 //! bin/needs-libc       dynamically linked against glibc: refused
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trusted/kml-calls    likewise: the same calls by direct kernel entry
+//! trusted/bench        the benchmarks' SYSTEM-mode half
 //! trusted/vdso-linked  likewise: the C program's bound vDSO calls
 //! trustedx/mode-check  and where it must not: a look-alike of /trusted/
 //! jail/bin/mode-check  and in the root of a chroot, where it must not either
@@ -58,7 +60,7 @@ pub use hostile_elf::Corruption;
 const PACKAGE: &str = "test-programs";
 
 /// Each Rust program: its Cargo binary name and its path in the root.
-const RUST_PROGRAMS: [(&str, &str); 7] = [
+const RUST_PROGRAMS: [(&str, &str); 8] = [
     ("init", "init"),
     ("echo-args", "bin/echo-args"),
     ("exit-with", "bin/exit-with"),
@@ -66,6 +68,7 @@ const RUST_PROGRAMS: [(&str, &str); 7] = [
     ("mode-check", "bin/mode-check"),
     ("vdso-call", "bin/vdso-call"),
     ("kml-calls", "bin/kml-calls"),
+    ("bench", "bin/bench"),
 ];
 
 /// Staged programs copied to a second place: the original and the copy.
@@ -73,7 +76,7 @@ const RUST_PROGRAMS: [(&str, &str); 7] = [
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
 /// (USR mode), so only the path differs. Copies, not links: the ramdisk
 /// has none to offer.
-const COPIES: [(&str, &str); 7] = [
+const COPIES: [(&str, &str); 8] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
     ("bin/mode-check", "jail/bin/mode-check"),
@@ -81,6 +84,7 @@ const COPIES: [(&str, &str); 7] = [
     ("bin/vdso-call", "trusted/vdso-call"),
     ("bin/kml-calls", "trusted/kml-calls"),
     ("bin/vdso-linked", "trusted/vdso-linked"),
+    ("bin/bench", "trusted/bench"),
 ];
 
 /// Strips staged copies; binutils, which GCC's package depends on.

@@ -18,6 +18,10 @@ pub struct Sysinfo {
     /// no load average and reports how many times the CPU went idle (WFI)
     /// since boot instead, which is how tests see an idle system.
     pub idle_entries: u32,
+    /// `loads[1]`: how many exceptions the kernel has taken since boot
+    /// (system calls by `svc`, interrupts, aborts; not direct calls), which
+    /// is how the benchmarks count exceptions per operation.
+    pub exceptions: u32,
     /// Total usable RAM in bytes.
     pub total_ram: u32,
     /// Free RAM in bytes.
@@ -34,6 +38,7 @@ impl Sysinfo {
         let mut bytes = [0; SYSINFO_SIZE];
         put_u32(&mut bytes, 0, self.uptime);
         put_u32(&mut bytes, 4, self.idle_entries);
+        put_u32(&mut bytes, 8, self.exceptions);
         put_u32(&mut bytes, 16, self.total_ram);
         put_u32(&mut bytes, 20, self.free_ram);
         put_u16(&mut bytes, 40, self.processes);
@@ -56,6 +61,7 @@ mod tests {
         let info = Sysinfo {
             uptime: 7,
             idle_entries: 9,
+            exceptions: 11,
             total_ram: 0x1000,
             free_ram: 0x800,
             processes: 3,
@@ -63,6 +69,7 @@ mod tests {
         let bytes = info.to_bytes();
         assert_eq!(bytes[0], 7);
         assert_eq!(bytes[4], 9);
+        assert_eq!(bytes[8], 11);
         assert_eq!(Sysinfo::free_ram_of(&bytes), 0x800);
         assert_eq!(u16::from_le_bytes([bytes[40], bytes[41]]), 3);
         assert_eq!(

@@ -26,6 +26,7 @@ pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
     let info = abi::sysinfo::Sysinfo {
         uptime: uptime as u32,
         idle_entries: crate::sched::idle_entries() as u32,
+        exceptions: crate::trap::exceptions_taken(),
         total_ram: (crate::memory::total_frames() * 4096) as u32,
         free_ram: (crate::memory::free_frames() * 4096) as u32,
         processes: processes as u16,

@@ -119,13 +119,14 @@ pub unsafe fn syscall_by_number(number: u32, args: [usize; 6]) -> usize {
     }
 }
 
-/// The `svc #0` itself, for processes without the vDSO.
+/// The `svc #0` itself: what the stubs use without a vDSO, and what a
+/// benchmark uses to time the trap itself.
 ///
 /// # Safety
 /// As [`syscall_by_number`].
 #[cfg(target_arch = "arm")]
 #[inline(always)]
-unsafe fn svc(number: u32, args: [usize; 6]) -> usize {
+pub unsafe fn svc(number: u32, args: [usize; 6]) -> usize {
     let r0: usize;
     // Inputs: r7 = number, r0-r5 = arguments. Output: r0 = result.
     // Clobbers: nothing else (Linux restores r1-r12 and the flags on return).
@@ -148,6 +149,17 @@ unsafe fn svc(number: u32, args: [usize; 6]) -> usize {
         );
     }
     r0
+}
+
+/// Host stand-in for [`svc`]: there is no kernel, so `-ENOSYS`.
+///
+/// # Safety
+/// None needed on the host; `unsafe` only to match the target's signature.
+#[cfg(not(target_arch = "arm"))]
+#[inline(always)]
+pub unsafe fn svc(number: u32, args: [usize; 6]) -> usize {
+    let _ = (number, args);
+    HOST_ENOSYS
 }
 
 /// Host stand-in for the `svc` stub: there is no kernel, so `-ENOSYS`.

@@ -78,6 +78,17 @@ pub fn idle_entries() -> Result<u32, Errno> {
     Ok(idle_entries_of(&sysinfo_bytes()?))
 }
 
+/// How many exceptions the kernel has taken since boot (KML-rs reports it
+/// in `sysinfo`'s `loads[1]`): system calls by `svc`, interrupts and
+/// aborts, not a SYSTEM-mode program's direct calls. The benchmarks count
+/// exceptions per operation with it.
+pub fn exceptions_taken() -> Result<u32, Errno> {
+    let info = sysinfo_bytes()?;
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&info[LOADS_0_OFFSET + 4..LOADS_0_OFFSET + 8]);
+    Ok(u32::from_le_bytes(word))
+}
+
 /// The idle count from the bytes of a struct sysinfo.
 fn idle_entries_of(info: &[u8; abi::sysinfo::SYSINFO_SIZE]) -> u32 {
     let mut word = [0u8; 4];

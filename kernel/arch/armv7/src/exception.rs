@@ -81,6 +81,9 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
     // nothing else references while we handle it.
     let frame = unsafe { &mut *frame };
     let kind = ExceptionKind::from_number(kind);
+    if kind != ExceptionKind::DirectCall {
+        kernel::trap::count_exception();
+    }
     if !matches!(frame.psr & MODE_MASK, MODE_USR | MODE_SYS) {
         // The frame's sp/lr slots hold User registers; the kernel's own were
         // the SVC stack above the frame and the SVC lr.
