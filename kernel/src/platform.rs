@@ -131,6 +131,9 @@ pub trait Platform: Sync {
     /// Nanoseconds since the board's clock started.
     fn monotonic_nanoseconds(&self) -> u64;
 
+    /// Exceptions the CPU has taken since boot (wrapping).
+    fn exceptions_taken(&self) -> u32;
+
     /// The frequency of the counter the monotonic clock reads, if programs
     /// may read it themselves (the vDSO then answers `clock_gettime`
     /// without entering the kernel).

@@ -59,7 +59,11 @@ enum Reason {
 pub fn preemption_point() {
     let (due, slice_over, queue_changed) = with_table(|table| {
         wake_deferred(table);
-        let slice_over = table.slice_expired(platform::get().monotonic_nanoseconds());
+        // The clock only when a slice can end: most returns (SCHED_FIFO, or
+        // nobody else at this priority) need no time at all.
+        let slice_over = table
+            .slice_end()
+            .is_some_and(|end| platform::get().monotonic_nanoseconds() >= end);
         let queue_changed = core::mem::take(&mut table.queue_changed);
         (
             core::mem::take(&mut table.need_reschedule),
@@ -146,6 +150,8 @@ fn wake_deferred(table: &mut ProcessTable) {
 /// The timer fired: wake the threads whose deadlines passed.
 pub fn timer_expired() {
     let now = platform::get().monotonic_nanoseconds();
+    // Whatever was armed has fired.
+    *ARMED.lock() = None;
     with_table(|table| {
         for pid in table.timers.expire(now) {
             if let Some(process) = table.processes.get_mut(&pid) {
@@ -164,19 +170,33 @@ pub fn timer_expired() {
 /// sleeper's deadline, or the end of the running thread's time slice when
 /// others of its priority wait. Nothing to wait for means no tick at all.
 pub fn reprogram_timer() {
-    let now = platform::get().monotonic_nanoseconds();
     let deadline = with_table(|table| {
         // A slice that already ended needs no interrupt: the preemption
         // point on the way out switches. Arming a past deadline would
-        // only make the timer fire again at once, forever.
-        let slice_end = table.slice_end().filter(|&end| end > now);
+        // only make the timer fire again at once, forever. The clock is
+        // read only when there is a slice to end.
+        let slice_end = table
+            .slice_end()
+            .filter(|&end| end > platform::get().monotonic_nanoseconds());
         match (table.timers.next_deadline(), slice_end) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     });
+    // The timer already waits for exactly this (or nothing): leave it.
+    let mut armed = ARMED.lock();
+    if *armed == Some(deadline) {
+        return;
+    }
+    *armed = Some(deadline);
+    drop(armed);
     platform::get().set_timer(deadline);
 }
+
+/// What the timer was last armed for (`Some(None)`: stopped), or `None`
+/// when unknown (at boot, and once it fired): lets [`reprogram_timer`]
+/// skip arming it again for the same deadline, which most switches ask.
+static ARMED: spin::Mutex<Option<Option<u64>>> = spin::Mutex::new(None);
 
 /// Runs the highest-priority runnable thread, putting the current one
 /// back as `reason` says; idles in WFI while nothing can run.
@@ -205,12 +225,14 @@ fn switch(reason: Reason) {
             idle();
             continue;
         };
-        let now = platform::get().monotonic_nanoseconds();
         let next_process = table
             .processes
             .get_mut(&next)
             .expect("queued processes exist");
-        next_process.slice_start = now;
+        // A new slice starts, for the policies that have slices.
+        if crate::sched::policy::timeslice_ns(next_process.params.policy).is_some() {
+            next_process.slice_start = platform::get().monotonic_nanoseconds();
+        }
         if next == current {
             drop(guard);
             reprogram_timer();

@@ -60,14 +60,8 @@ pub fn handle(frame: &mut dyn UserFrame, entry: Entry) {
     }
 }
 
-/// Argument `index` of the call.
-fn argument(frame: &dyn UserFrame, index: usize) -> u32 {
-    frame.argument(index)
-}
-
 fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
-    let a = |index| argument(frame, index);
-    let (a0, a1, a2, a3, a4, a5) = (a(0), a(1), a(2), a(3), a(4), a(5));
+    let [a0, a1, a2, a3, a4, a5] = frame.arguments();
     match call {
         Sysnum::Exit | Sysnum::ExitGroup => process::exit(a0),
         Sysnum::Fork | Sysnum::Vfork => process::fork(frame).into(),

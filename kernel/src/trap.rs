@@ -8,23 +8,11 @@
 //! returns when the process (or whichever process the scheduler chose
 //! meanwhile) is ready to go back to user mode.
 
-use core::sync::atomic::{AtomicU32, Ordering};
-
-/// Exceptions taken since boot.
-static EXCEPTIONS: AtomicU32 = AtomicU32::new(0);
-
-/// Counts one exception (the arch entry code calls this for every
-/// exception, not for a direct call from a SYSTEM-mode program).
-pub fn count_exception() {
-    EXCEPTIONS.store(
-        EXCEPTIONS.load(Ordering::Relaxed).wrapping_add(1),
-        Ordering::Relaxed,
-    );
-}
-
-/// Exceptions taken since boot (wrapping), for sysinfo's `loads[1]`.
+/// Exceptions taken since boot (wrapping), for sysinfo's `loads[1]`: the
+/// arch entry code counts every exception, including the system calls it
+/// answers itself, and no direct call from a SYSTEM-mode program.
 pub fn exceptions_taken() -> u32 {
-    EXCEPTIONS.load(Ordering::Relaxed)
+    crate::platform::get().exceptions_taken()
 }
 
 /// The saved user registers, as the system call and fault code need them.
@@ -33,6 +21,11 @@ pub trait UserFrame: FrameCopy {
     fn syscall_number(&self) -> u32;
     /// System call argument `index` (r0 to r6).
     fn argument(&self, index: usize) -> u32;
+    /// The first six system call arguments (r0 to r5) at once: one call
+    /// instead of six on the dispatch path.
+    fn arguments(&self) -> [u32; 6] {
+        core::array::from_fn(|index| self.argument(index))
+    }
     /// Sets the value the process sees returned (r0).
     fn set_result(&mut self, value: u32);
     /// Where the process was (the faulting instruction, or after the svc).

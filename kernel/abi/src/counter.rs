@@ -12,6 +12,8 @@
 
 /// Nanoseconds in a second.
 const NANOSECONDS_PER_SECOND: u64 = 1_000_000_000;
+/// `floor((2^64 - 1) / 10^9)`, for dividing by a billion the same way.
+const BILLION_RECIPROCAL: u64 = u64::MAX / NANOSECONDS_PER_SECOND;
 
 /// How to turn ticks of one counter into time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,29 +40,56 @@ impl CounterScale {
     /// `(ticks / f, (ticks % f) * 10^9 / f)`, each rounded down.
     #[inline]
     pub fn split(&self, ticks: u64) -> (u64, u32) {
-        let seconds = self.divide(ticks);
-        let rest = ticks - seconds * u64::from(self.frequency);
+        let frequency = u64::from(self.frequency);
+        let (seconds, rest) = divide(ticks, frequency, self.reciprocal);
         // rest < frequency < 2^32, so rest * 10^9 < 2^62: no overflow.
-        let nanoseconds = self.divide(rest * NANOSECONDS_PER_SECOND);
+        let (nanoseconds, _) = divide(rest * NANOSECONDS_PER_SECOND, frequency, self.reciprocal);
         (seconds, nanoseconds as u32)
     }
 
-    /// `value / frequency`, rounded down.
-    ///
-    /// The reciprocal is at most `2^64 / f` and more than `2^64 / f - 2`,
-    /// so the product's high word falls short of the quotient by at most
-    /// two: the loop corrects it.
+    /// `ticks` in nanoseconds, rounded down: `split` as one number
+    /// (wrapping after some 584 years).
     #[inline]
-    fn divide(&self, value: u64) -> u64 {
-        let frequency = u64::from(self.frequency);
-        let mut quotient = multiply_high(value, self.reciprocal);
-        let mut remainder = value - quotient * frequency;
-        while remainder >= frequency {
-            quotient += 1;
-            remainder -= frequency;
-        }
-        quotient
+    pub fn nanoseconds(&self, ticks: u64) -> u64 {
+        let (seconds, nanoseconds) = self.split(ticks);
+        seconds
+            .wrapping_mul(NANOSECONDS_PER_SECOND)
+            .wrapping_add(u64::from(nanoseconds))
     }
+
+    /// The first count at or after `nanoseconds`: rounded up, so that a
+    /// deadline programmed in ticks is never early. Saturates at
+    /// `u64::MAX`.
+    #[inline]
+    pub fn ticks_at(&self, nanoseconds: u64) -> u64 {
+        let frequency = u64::from(self.frequency);
+        let (seconds, rest) = divide(nanoseconds, NANOSECONDS_PER_SECOND, BILLION_RECIPROCAL);
+        // rest < 10^9 and frequency < 2^32: the product is below 2^62.
+        let (partial, remainder) =
+            divide(rest * frequency, NANOSECONDS_PER_SECOND, BILLION_RECIPROCAL);
+        let partial = partial + u64::from(remainder != 0);
+        seconds
+            .checked_mul(frequency)
+            .and_then(|whole| whole.checked_add(partial))
+            .unwrap_or(u64::MAX)
+    }
+}
+
+/// `(value / divisor, value % divisor)` for a `reciprocal` of
+/// `floor((2^64 - 1) / divisor)`.
+///
+/// The reciprocal is at most `2^64 / d` and more than `2^64 / d - 2`, so
+/// the product's high word falls short of the quotient by at most two: the
+/// loop corrects it.
+#[inline]
+const fn divide(value: u64, divisor: u64, reciprocal: u64) -> (u64, u64) {
+    let mut quotient = multiply_high(value, reciprocal);
+    let mut remainder = value - quotient * divisor;
+    while remainder >= divisor {
+        quotient += 1;
+        remainder -= divisor;
+    }
+    (quotient, remainder)
 }
 
 /// The high 64 bits of the 128-bit product `a * b`, from four 32x32-bit
@@ -156,6 +185,58 @@ mod tests {
                 multiply_high(a, b),
                 ((u128::from(a) * u128::from(b)) >> 64) as u64
             );
+        }
+    }
+
+    fn ticks_by_division(nanoseconds: u64, frequency: u32) -> u64 {
+        let frequency = u64::from(frequency);
+        let seconds = nanoseconds / NANOSECONDS_PER_SECOND;
+        let rest = nanoseconds % NANOSECONDS_PER_SECOND;
+        seconds
+            .checked_mul(frequency)
+            .and_then(|whole| {
+                whole.checked_add((rest * frequency).div_ceil(NANOSECONDS_PER_SECOND))
+            })
+            .unwrap_or(u64::MAX)
+    }
+
+    #[test]
+    fn both_ways_match_division() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for frequency in FREQUENCIES {
+            let scale = CounterScale::new(frequency).unwrap();
+            for _ in 0..20_000 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let value = state >> (state % 64);
+                let (seconds, nanoseconds) = by_division(value, frequency);
+                assert_eq!(
+                    scale.nanoseconds(value),
+                    seconds
+                        .wrapping_mul(NANOSECONDS_PER_SECOND)
+                        .wrapping_add(u64::from(nanoseconds))
+                );
+                assert_eq!(
+                    scale.ticks_at(value),
+                    ticks_by_division(value, frequency),
+                    "{value} ns at {frequency} Hz"
+                );
+            }
+            for value in [0, 1, 999_999_999, 1_000_000_000, u64::MAX, u64::MAX / 2] {
+                assert_eq!(scale.ticks_at(value), ticks_by_division(value, frequency));
+            }
+        }
+    }
+
+    #[test]
+    fn a_deadline_in_ticks_is_never_early() {
+        for frequency in FREQUENCIES {
+            let scale = CounterScale::new(frequency).unwrap();
+            for deadline in [1u64, 7, 1_000_000, 123_456_789_012] {
+                let ticks = scale.ticks_at(deadline);
+                assert!(scale.nanoseconds(ticks) >= deadline || ticks == u64::MAX);
+            }
         }
     }
 

@@ -19,6 +19,7 @@ use tock_registers::{register_bitfields, register_structs};
 
 use crate::gic::InterruptId;
 use crate::mmio::Mmio;
+use abi::counter::CounterScale;
 
 /// The private timer's interrupt: PPI 29 (TRM 4.2.2), edge-triggered.
 pub const INTERRUPT: InterruptId = InterruptId::ppi(13);
@@ -112,6 +113,8 @@ pub fn ticks_for(nanoseconds: u64, frequency_hz: u32) -> u32 {
 pub struct A9PrivateTimer {
     registers: Mmio<PrivateTimerRegisters>,
     frequency_hz: u32,
+    /// Nanoseconds to ticks without dividing (`None` for 0 Hz).
+    scale: Option<CounterScale>,
 }
 
 impl A9PrivateTimer {
@@ -128,7 +131,16 @@ impl A9PrivateTimer {
         Self {
             registers,
             frequency_hz,
+            scale: CounterScale::new(frequency_hz),
         }
+    }
+
+    /// [`ticks_for`] this timer's frequency, by multiplication (it runs
+    /// whenever the scheduler programs the timer).
+    pub fn ticks_for_delay(&self, nanoseconds: u64) -> u32 {
+        self.scale.map_or(0, |scale| {
+            u32::try_from(scale.ticks_at(nanoseconds)).unwrap_or(u32::MAX)
+        })
     }
 
     /// The counter's frequency, as given to `new`.
@@ -218,6 +230,18 @@ mod tests {
         assert_eq!(fake.read(0x08), 0b101, "Control: enable, IRQ, one-shot");
         timer.start_one_shot(0);
         assert_eq!(fake.read(0x00), 1, "zero becomes one");
+    }
+
+    #[test]
+    fn the_timers_own_conversion_is_ticks_for() {
+        let (_fake, timer) = fake_timer();
+        for delay in [0, 1, 3, 1_000_000, 999_999_999, 1_000_000_001, u64::MAX] {
+            assert_eq!(
+                timer.ticks_for_delay(delay),
+                ticks_for(delay, timer.frequency_hz()),
+                "{delay} ns"
+            );
+        }
     }
 
     #[test]

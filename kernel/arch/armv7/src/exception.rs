@@ -82,7 +82,7 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
     let frame = unsafe { &mut *frame };
     let kind = ExceptionKind::from_number(kind);
     if kind != ExceptionKind::DirectCall {
-        kernel::trap::count_exception();
+        crate::vectors::count_exception();
     }
     if !matches!(frame.psr & MODE_MASK, MODE_USR | MODE_SYS) {
         // The frame's sp/lr slots hold User registers; the kernel's own were

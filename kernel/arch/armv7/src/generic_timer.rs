@@ -7,9 +7,11 @@
 //! one-shot event timer; the reset code zeroes CNTVOFF when entered in HYP,
 //! so virtual and physical counts agree.
 
+use abi::counter::CounterScale;
 use core::arch::asm;
 use core::sync::atomic::{AtomicU32, Ordering};
-use kernel::time::{Clock, ticks_to_nanoseconds};
+use kernel::time::Clock;
+use spin::Once;
 
 /// The virtual counter of the generic timer.
 pub struct GenericTimer;
@@ -35,6 +37,17 @@ impl GenericTimer {
             0 => FALLBACK_FREQUENCY.load(Ordering::Relaxed),
             frequency => frequency,
         }
+    }
+
+    /// The counter's scale, worked out once the frequency is known (the
+    /// reciprocal takes a division; each conversion then none).
+    pub fn scale() -> Option<CounterScale> {
+        static SCALE: Once<CounterScale> = Once::new();
+        if let Some(scale) = SCALE.get() {
+            return Some(*scale);
+        }
+        let scale = CounterScale::new(Self::frequency())?;
+        Some(*SCALE.call_once(|| scale))
     }
 
     /// CNTFRQ as firmware left it.
@@ -96,7 +109,9 @@ impl GenericTimer {
 
 impl Clock for GenericTimer {
     fn nanoseconds(&self) -> u64 {
-        ticks_to_nanoseconds(Self::count(), Self::frequency())
+        // The same result as `kernel::time::ticks_to_nanoseconds`, by
+        // multiplication: the clock is read on every way back to a process.
+        Self::scale().map_or(0, |scale| scale.nanoseconds(Self::count()))
     }
 }
 
@@ -111,7 +126,7 @@ impl VirtualTimer {
     /// Fires when the virtual count reaches `deadline` (nanoseconds on the
     /// monotonic clock, which is the same counter).
     pub fn arm(deadline: u64) {
-        let ticks = kernel::time::nanoseconds_to_ticks(deadline, GenericTimer::frequency());
+        let ticks = GenericTimer::scale().map_or(0, |scale| scale.ticks_at(deadline));
         // SAFETY: writing CNTV_CVAL and CNTV_CTL only programs this core's
         // virtual timer, which the kernel owns.
         unsafe {

@@ -12,7 +12,6 @@
 use crate::generic_timer::VirtualTimer;
 use crate::mmu;
 use drivers::a9_private_timer::A9PrivateTimer;
-use drivers::a9_private_timer::ticks_for;
 use drivers::gic::{GicCpuInterface, GicDistributor, InterruptId};
 use kernel::addr::PhysAddr;
 use kernel::interrupt::Source;
@@ -102,8 +101,10 @@ pub fn init(wiring: &InterruptWiring, periphclk_hz: u32) -> Result<(), mmu::MapE
     Ok(())
 }
 
-/// Arms the event timer for `deadline`, or stops it.
-pub fn set_timer(deadline: Option<u64>, now: u64) {
+/// Arms the event timer for `deadline`, or stops it. `now` is read only
+/// by a timer that counts a delay (the A9 private timer), not by one that
+/// compares with the counter (the generic timer).
+pub fn set_timer(deadline: Option<u64>, now: impl FnOnce() -> u64) {
     let Some(interrupts) = INTERRUPTS.get() else {
         return;
     };
@@ -111,8 +112,8 @@ pub fn set_timer(deadline: Option<u64>, now: u64) {
         (None, Some(deadline)) => VirtualTimer::arm(deadline),
         (None, None) => VirtualTimer::disarm(),
         (Some(timer), Some(deadline)) => {
-            let delay = deadline.saturating_sub(now).max(1);
-            timer.start_one_shot(ticks_for(delay, timer.frequency_hz()));
+            let delay = deadline.saturating_sub(now()).max(1);
+            timer.start_one_shot(timer.ticks_for_delay(delay));
         }
         (Some(timer), None) => timer.stop(),
     }

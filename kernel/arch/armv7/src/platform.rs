@@ -131,6 +131,10 @@ impl Platform for Armv7Platform {
         self.clock.get().map_or(0, |clock| clock.nanoseconds())
     }
 
+    fn exceptions_taken(&self) -> u32 {
+        crate::vectors::exceptions_taken()
+    }
+
     fn user_counter_frequency(&self) -> Option<u32> {
         match self.user_counter.load(Ordering::Relaxed) {
             0 => None,
@@ -147,7 +151,7 @@ impl Platform for Armv7Platform {
     }
 
     fn set_timer(&self, deadline: Option<u64>) {
-        crate::interrupts::set_timer(deadline, self.monotonic_nanoseconds());
+        crate::interrupts::set_timer(deadline, || self.monotonic_nanoseconds());
     }
 
     fn wait_for_interrupt(&self) {

@@ -53,6 +53,11 @@ impl UserFrame for TrapFrame {
     fn argument(&self, index: usize) -> u32 {
         self.r.get(index).copied().unwrap_or(0)
     }
+    fn arguments(&self) -> [u32; 6] {
+        [
+            self.r[0], self.r[1], self.r[2], self.r[3], self.r[4], self.r[5],
+        ]
+    }
     fn set_result(&mut self, value: u32) {
         self.r[0] = value;
     }

@@ -21,6 +21,8 @@
 use crate::exception::ExceptionKind;
 use crate::mode::MODE_SVC;
 use crate::trap_frame::{FRAME_PC, FRAME_R0, FRAME_SP};
+use abi::syscall::Sysnum;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 core::arch::global_asm!(
     r#"
@@ -56,6 +58,30 @@ core::arch::global_asm!(
     KML_ENTRY kml_reset_entry,      0, {kind_reset}
     KML_ENTRY kml_undefined_entry,  0, {kind_undefined}
     KML_ENTRY kml_svc_entry,        0, {kind_svc}
+
+// kml_svc_fast: the svc vector. The calls that only read the running
+// thread's identity, getpid and gettid (one thread per process: the same
+// number), are answered here from TPIDRPRW, which holds the running pid,
+// without a trap frame or the dispatcher; every other call goes on to
+// kml_svc_entry. The exception is still counted. Not counted: the
+// process's own system call counts (kml.exit_report), which the
+// dispatcher keeps.
+// In: SVC mode, lr = the return address, spsr = the caller's CPSR; r7 =
+// the call. Out: r0 = the pid, back in the caller's mode (movs pc, lr).
+    .section .text.kml_vectors.svc_fast, "ax"
+kml_svc_fast:
+    cmp     r7, #{getpid}
+    cmpne   r7, #{gettid}
+    bne     kml_svc_entry               @ anything else: the full path
+    push    {{r1}}                      @ a scratch register (SVC stack)
+    ldr     r0, =KML_EXCEPTIONS
+    ldr     r1, [r0]
+    add     r1, r1, #1                  @ count the exception
+    str     r1, [r0]
+    pop     {{r1}}
+    mrc     p15, 0, r0, c13, c0, 4      @ r0 = TPIDRPRW: the running pid
+    movs    pc, lr                      @ return, CPSR from SPSR
+    .ltorg
     KML_ENTRY kml_prefetch_entry,   4, {kind_prefetch}
     KML_ENTRY kml_data_abort_entry, 8, {kind_data}
     KML_ENTRY kml_irq_entry,        4, {kind_irq}
@@ -76,6 +102,10 @@ core::arch::global_asm!(
     .section .text.kml_vectors.direct, "ax"
     .global kml_direct_entry
 kml_direct_entry:
+    cmp     r7, #{getpid}               @ getpid and gettid: the running pid
+    cmpne   r7, #{gettid}               @ from TPIDRPRW, as kml_svc_fast
+    mrceq   p15, 0, r0, c13, c0, 4      @ answers them (and, like it, not
+    bxeq    lr                          @ counted per process)
     mrs     ip, cpsr                    @ ip = the caller's CPSR (SYSTEM)
     cpsid   i, #{mode_svc}              @ mask IRQs, SVC mode: sp = the top
                                         @ of this thread's kernel stack
@@ -113,7 +143,7 @@ kml_return_from_exception:
 kml_vectors:
     b       kml_reset_entry             @ 0x00 reset (never taken through VBAR)
     b       kml_undefined_entry         @ 0x04 undefined instruction
-    b       kml_svc_entry               @ 0x08 supervisor call
+    b       kml_svc_fast                @ 0x08 supervisor call
     b       kml_prefetch_entry          @ 0x0C prefetch abort
     b       kml_data_abort_entry        @ 0x10 data abort
     b       kml_reset_entry             @ 0x14 not used (hyp trap in HYP only)
@@ -130,7 +160,28 @@ kml_vectors:
     kind_irq = const ExceptionKind::Irq as u32,
     kind_fiq = const ExceptionKind::Fiq as u32,
     kind_direct = const ExceptionKind::DirectCall as u32,
+    getpid = const Sysnum::Getpid.number(),
+    gettid = const Sysnum::Gettid.number(),
 );
+
+/// Exceptions taken since boot: `kml_svc_fast` counts the calls it
+/// answers, [`count_exception`] the rest.
+#[unsafe(no_mangle)]
+static KML_EXCEPTIONS: AtomicU32 = AtomicU32::new(0);
+
+/// Counts an exception that reached the Rust entry.
+pub fn count_exception() {
+    // One core, IRQs masked in the kernel: a plain read-modify-write.
+    KML_EXCEPTIONS.store(
+        KML_EXCEPTIONS.load(Ordering::Relaxed).wrapping_add(1),
+        Ordering::Relaxed,
+    );
+}
+
+/// Exceptions taken since boot (wrapping).
+pub fn exceptions_taken() -> u32 {
+    KML_EXCEPTIONS.load(Ordering::Relaxed)
+}
 
 unsafe extern "C" {
     /// The trampoline above; only its address is used.
