@@ -11,6 +11,7 @@
 //! to reproduce it by hand; errors say what was being done and why it failed;
 //! missing tools are installed (or named) before anything slow starts.
 
+mod bench;
 mod board;
 mod build;
 mod devicetree;
@@ -51,6 +52,7 @@ Examples:
   cargo xtask run --board qemu-virt --gdb  boot on QEMU virt, wait for gdb on :1234
   cargo xtask run -- -d int,guest_errors   pass arguments to QEMU
   cargo xtask test --qemu-only boot/       only the QEMU tests in tests/boot/
+  cargo xtask bench --board qemu-virt      instructions per system call, on QEMU virt
   cargo xtask ramdisk rootfs -o rd.cpio    pack rootfs/ into a ramdisk for --initrd";
 
 /// What `cargo xtask run` asks the demo init to show when given no
@@ -76,6 +78,22 @@ enum Command {
     /// Run the host unit tests, build every board and run the QEMU suites
     /// in tests/; the last line is `N passed, N failed`.
     Test(TestArgs),
+    /// Measure the kernel: instructions and exceptions per operation
+    /// (system calls, switches, pipes, sleeps, fork, exec, boot).
+    ///
+    /// Boots /bin/bench of the test programs as init under QEMU `-icount
+    /// shift=0,sleep=off`, where one guest instruction is one nanosecond,
+    /// so the counts are the same on every run and host. Prints a table
+    /// (instructions per operation, loop overhead subtracted, with
+    /// exceptions per operation in parentheses) and writes
+    /// target/kml/bench.json. Fails if any operation is missing or the
+    /// program reports a failure; the numbers themselves never fail it.
+    Bench {
+        /// The board to measure; imx6q and qemu-virt when omitted (am572x
+        /// has no QEMU model).
+        #[arg(long, value_enum)]
+        board: Option<Board>,
+    },
     /// Pack a directory tree into a cpio newc archive (the initramfs
     /// format) for `run --initrd`.
     ///
@@ -181,6 +199,11 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Bench { board } => {
+            let boards = board.map_or(bench::DEFAULT_BOARDS.to_vec(), |board| vec![board]);
+            bench::run(root, &boards)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ramdisk { directory, output } => {
             ramdisk::write_archive(&directory, &output)?;
