@@ -129,11 +129,14 @@ pub fn embed_initrd(image: &[u8], memory_end: u64, ramdisk: &[u8]) -> Result<Vec
     let header = parse(image)?;
     if header.size() as usize != image.len() {
         bail!(
-            "the image already carries something past its kernel (end {:#x})",
+            "the image's end field {:#x} does not match its length",
             header.end
         );
     }
     let record = find_tag(image, &header, EMBEDDED_INITRD_TAG)?;
+    if word(image, record + 4).is_some_and(|size| size != 0) {
+        bail!("the image already carries an embedded ramdisk");
+    }
     let offset = memory_end
         .max(image.len() as u64)
         .next_multiple_of(u64::from(EMBEDDED_INITRD_ALIGN));
