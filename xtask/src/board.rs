@@ -62,16 +62,6 @@ impl Board {
         }
     }
 
-    /// U-Boot's default `loadaddr` on the board (DESIGN.md), where `bootz`
-    /// finds the image; QEMU virt's U-Boot calls it `kernel_addr_r`.
-    pub fn uboot_load_address(self) -> u32 {
-        match self {
-            Board::Imx6q => 0x1200_0000,
-            Board::Am572x => 0x8200_0000,
-            Board::QemuVirt => 0x4040_0000,
-        }
-    }
-
     /// Whether QEMU can boot this board's kernel.
     pub fn has_emulator(self) -> bool {
         self != Board::Am572x

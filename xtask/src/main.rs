@@ -21,6 +21,7 @@ mod programs;
 mod qemu;
 mod ramdisk;
 mod setup;
+mod stock_dtb;
 mod test;
 mod uimage;
 mod vdso;
@@ -272,6 +273,7 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
         initrd,
         gdb: args.gdb,
         extra: args.qemu_args,
+        ..qemu::Options::default()
     };
     let qemu_args = qemu::command_line(&built.artifacts, &options, qemu::Console::Terminal)?;
     eprintln!("{}", qemu::shell_line(&qemu_args));
