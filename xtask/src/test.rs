@@ -64,6 +64,9 @@ impl Tally {
 pub fn run(root: &Path, selection: &Selection) -> Result<Tally> {
     let mut tally = Tally::default();
     if selection.host {
+        if let Err(error) = crate::setup::ensure_debian_tool("mkimage", "u-boot-tools") {
+            println!("NOTE: {error}; the uImage checks against `mkimage -l` are skipped");
+        }
         println!("== host unit tests");
         tally.add(host_tests(root)?);
     }
@@ -71,6 +74,8 @@ pub fn run(root: &Path, selection: &Selection) -> Result<Tally> {
         println!("== building every board");
         let (builds, built) = build_all(root);
         tally.add(builds);
+        println!("== image headers (mkimage -l)");
+        tally.add(check_uimages(&built));
         println!("== QEMU suites");
         tally.add(qemu_suites(root, selection, &built)?);
     }
@@ -141,6 +146,48 @@ fn build_all(root: &Path) -> (Tally, Vec<Built>) {
         }
     }
     (tally, built)
+}
+
+/// Checks each board's uImage as U-Boot's own tool reads it: `mkimage -l`
+/// must accept the CRCs and report a Linux ARM kernel whose load address
+/// and entry are the kernel's link address and whose size is the zImage's.
+/// One pass or fail per board; without mkimage, one visible skip line.
+fn check_uimages(built: &[Built]) -> Tally {
+    let mut tally = Tally::default();
+    for result in built {
+        let board = result.artifacts.board;
+        let uimage = &result.artifacts.uimage;
+        let output = Command::new("mkimage").arg("-l").arg(uimage).output();
+        let Ok(output) = output else {
+            println!("SKIP uImage header [{board}] (mkimage not installed: Debian u-boot-tools)");
+            continue;
+        };
+        let listing = String::from_utf8_lossy(&output.stdout);
+        let load = format!("{:08x}", result.load_address);
+        let expected = [
+            "Image Type:   ARM Linux Kernel Image (uncompressed)".to_owned(),
+            format!("Data Size:    {} Bytes", result.image.bytes.len()),
+            format!("Load Address: {load}"),
+            format!("Entry Point:  {load}"),
+        ];
+        let missing: Vec<&String> = expected
+            .iter()
+            .filter(|line| !listing.contains(line.as_str()))
+            .collect();
+        if output.status.success() && missing.is_empty() {
+            println!("PASS uImage header [{board}] (mkimage -l: load and entry {load})");
+            tally.passed += 1;
+        } else {
+            println!(
+                "FAIL uImage header [{board}]: mkimage -l {} ({}), missing {missing:?}:\n{listing}{}",
+                display_path(uimage).display(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+            tally.failed += 1;
+        }
+    }
+    tally
 }
 
 /// One test file and what became of parsing it.
