@@ -12,6 +12,7 @@ use crate::command_line::CommandLine;
 use crate::devicetree::DeviceTreeInfo;
 use crate::fatal;
 use crate::frame::{FRAME_SIZE, FrameAllocator};
+use crate::initrd::InitrdSource;
 use crate::platform::{ExitStatus, LinearMap, Platform};
 use crate::{heap, println, selftest};
 
@@ -28,8 +29,12 @@ pub struct BootInfo {
     pub ram: PhysRange,
     /// The part of RAM the kernel can address: the linear map.
     pub linear_map: LinearMap,
-    /// The kernel image (text, data, bss, boot stacks and page table).
+    /// The kernel image (text, data, bss, boot stacks and page table, and
+    /// an embedded ramdisk after them).
     pub kernel_image: PhysRange,
+    /// A ramdisk carried in the kernel image (`cargo xtask build
+    /// --embed-initrd`), used when the device tree names none.
+    pub embedded_initrd: Option<PhysRange>,
     /// The CPU mode the boot loader entered the kernel in (`SVC`, `HYP`).
     pub entry_mode: &'static str,
 }
@@ -57,9 +62,11 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
     crate::memory::init(frames, boot.linear_map);
     crate::vdso::init();
     crate::process::exit::set_report(command_line.exit_report);
-    match boot.device_tree.as_ref().and_then(|tree| tree.initrd) {
-        Some(range) => crate::initrd::load(range),
-        None => println!("initrd: none passed"),
+    let passed = boot.device_tree.as_ref().and_then(|tree| tree.initrd);
+    match (passed, boot.embedded_initrd) {
+        (Some(range), _) => crate::initrd::load(range, InitrdSource::DeviceTree),
+        (None, Some(range)) => crate::initrd::load(range, InitrdSource::Embedded),
+        (None, None) => println!("initrd: none passed"),
     }
     if crate::initrd::get().is_none() {
         println!("no ramdisk, so no init to run: stopping");

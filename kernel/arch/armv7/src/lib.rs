@@ -19,6 +19,7 @@ extern crate alloc;
 
 pub mod descriptor;
 pub mod fault_status;
+pub mod image;
 pub mod layout;
 pub mod midr;
 pub mod mode;

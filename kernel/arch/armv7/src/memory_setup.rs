@@ -9,6 +9,7 @@
 //! `kernel::boot::BootInfo` the generic core starts from.
 
 use crate::descriptor::{Attributes, SECTION_SIZE};
+use crate::image::EmbeddedInitrd;
 use crate::layout::{
     BOOT_LINEAR_MAP_SIZE, DEVICE_TREE_WINDOW, DEVICE_TREE_WINDOW_SIZE, KERNEL_VIRTUAL_BASE,
     LINEAR_MAP_MAX,
@@ -30,6 +31,10 @@ unsafe extern "C" {
     static __kernel_end: u8;
     /// The reset entry point (virtual).
     fn _start();
+    /// The image table's embedded-ramdisk record: offset from `_start` and
+    /// size, written into the image by `cargo xtask build --embed-initrd`
+    /// after linking (`crate::image`; defined in `boot`).
+    static kml_embedded_initrd: [u32; 2];
 }
 
 /// The physical address where RAM starts, as the board's linker fragment
@@ -73,13 +78,45 @@ pub unsafe fn finish_memory_setup(
         |ram| clip_to_kernel_base(ram, default_ram_size),
     );
     let linear_map = extend_linear_map(ram);
+    let kernel_image = kernel_image();
+    let embedded_initrd = embedded_initrd(kernel_image);
     BootInfo {
         device_tree: tree,
         device_tree_blob: blob,
         ram,
         linear_map,
-        kernel_image: kernel_image(),
+        // The ramdisk is part of the loaded image: nothing may go there.
+        kernel_image: PhysRange {
+            start: kernel_image.start,
+            end: embedded_initrd.map_or(kernel_image.end, |initrd| initrd.end),
+        },
+        embedded_initrd,
         entry_mode: "SVC",
+    }
+}
+
+/// The ramdisk `cargo xtask build --embed-initrd` appended to the image, if
+/// the image's table records one. It lies past the kernel's `.bss`, so
+/// nothing has touched it since the loader (or the relocation) put it
+/// there; a record that says otherwise is reported and ignored.
+fn embedded_initrd(kernel_image: PhysRange) -> Option<PhysRange> {
+    // SAFETY: the record is two words of the image's header, which nothing
+    // writes at run time; a volatile read because xtask fills them in after
+    // the compiler last saw them.
+    let words = unsafe { core::ptr::read_volatile(&raw const kml_embedded_initrd) };
+    let record = EmbeddedInitrd::from_words(words)?;
+    let start = kernel_image.start.checked_add(record.offset);
+    let range = start.and_then(|start| PhysRange::from_start_size(start, record.size));
+    match range {
+        Some(range) if range.start >= kernel_image.end => Some(range),
+        _ => {
+            println!(
+                "warning: the image records an embedded ramdisk at offset {:#x} ({} bytes), \
+                 inside the kernel or past 4 GiB; ignored",
+                record.offset, record.size
+            );
+            None
+        }
     }
 }
 
@@ -180,7 +217,8 @@ fn extend_linear_map(ram: PhysRange) -> LinearMap {
     }
 }
 
-/// The physical range of the kernel image, .bss included.
+/// The physical range of the kernel image, .bss included (an embedded
+/// ramdisk excluded).
 fn kernel_image() -> PhysRange {
     // Only the symbols' addresses are taken, never their contents.
     let (start, end) = (
