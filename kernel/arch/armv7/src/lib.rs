@@ -54,6 +54,8 @@ pub mod platform;
 #[cfg(target_arch = "arm")]
 pub mod probe;
 #[cfg(target_arch = "arm")]
+pub mod reset_coherency;
+#[cfg(target_arch = "arm")]
 pub mod semihosting;
 #[cfg(target_arch = "arm")]
 pub mod start;
