@@ -52,7 +52,7 @@ pub enum ConsoleSelection {
 pub enum ConsoleReason<'a> {
     /// The board has one console.
     Fixed,
-    /// No device tree was passed.
+    /// No device tree was passed, or none that could be read.
     NoDeviceTree,
     /// The device tree has no `/chosen/stdout-path`.
     NoStdoutPath,
@@ -113,7 +113,7 @@ impl fmt::Display for ConsoleReason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Fixed => write!(f, "the board's console"),
-            Self::NoDeviceTree => write!(f, "no device tree was passed, so the board's default"),
+            Self::NoDeviceTree => write!(f, "no usable device tree, so the board's default"),
             Self::NoStdoutPath => write!(
                 f,
                 "the device tree has no /chosen/stdout-path, so the board's default"
@@ -159,7 +159,7 @@ mod tests {
     };
     /// The imx6q board's rule.
     const IMX6Q: ConsoleSelection = ConsoleSelection::StdoutPath {
-        candidates: &[UART2],
+        candidates: &[UART2, UART1],
         default: UART1,
     };
 
@@ -192,7 +192,7 @@ mod tests {
             choose(IMX6Q, None),
             (
                 "UART1",
-                "no device tree was passed, so the board's default".into()
+                "no usable device tree, so the board's default".into()
             )
         );
         // QEMU virt's tree names its PL011 at 0x09000000.
@@ -203,6 +203,19 @@ mod tests {
                 "the device tree's stdout-path \"/pl011@9000000\" leads to 0x09000000, not a UART this board drives, so the board's default".into()
             )
         );
+    }
+
+    #[test]
+    fn the_stock_trees_uart1_is_picked_as_itself() {
+        let tree = devicetree::parse(STOCK).unwrap();
+        let uart1 = DeviceTreeInfo {
+            stdout_path: Some("serial0:115200n8"),
+            stdout_device: Some(devicetree::stdout::resolve(STOCK, "serial0:115200n8")),
+            ..tree
+        };
+        let (uart, reason) = IMX6Q.choose(Some(&uart1));
+        assert_eq!(uart, UART1);
+        assert!(matches!(reason, ConsoleReason::StdoutPath { .. }));
     }
 
     #[test]

@@ -50,7 +50,7 @@ const IMX6_L2_LATENCY: Latency = Latency {
 static BOARD: Board = Board {
     platform: Armv7Platform::new("imx6q"),
     console: ConsoleSelection::StdoutPath {
-        candidates: &[UART2],
+        candidates: &[UART2, UART1],
         default: UART1,
     },
     default_ram_size: 1 << 30,

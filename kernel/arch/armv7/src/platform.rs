@@ -97,6 +97,11 @@ impl Platform for Armv7Platform {
                 probe::read_word(UNMAPPED_KERNEL_ADDRESS as usize),
             )
         };
+        // Also the UNDEFINED path: reading SCR is UNDEFINED in the
+        // Non-secure state and on cores without the Security Extensions
+        // (QEMU's virt), and reads fine in the Secure state (sabrelite);
+        // either way it must come back here.
+        let _ = probe::secure_configuration();
         mapped == Some(WORD) && unmapped.is_none()
     }
 
