@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! KML-rs for the NXP i.MX6Q (SABRE Lite; QEMU sabrelite): addresses and driver choice.
+//! KML-rs for the NXP i.MX6Q (SABRE Lite; QEMU sabrelite): facts and drivers.
 //!
 //! The reset code in `armv7::boot` calls [`kml_board_main`] with the MMU
 //! on. The board's decisions: which UART is the console (UART2 at
