@@ -111,7 +111,8 @@ pub fn command_line(
     }
     args.extend(["-append".into(), kernel_command_line(&options.append)]);
     if board == Board::Imx6q {
-        // UART1 is the first -serial; the console is UART2.
+        // UART1 is the first -serial, UART2 the second; the tree's
+        // stdout-path (serial1) makes UART2 the console.
         args.extend(strings(&["-serial", "null"]));
     }
     args.extend(match console {

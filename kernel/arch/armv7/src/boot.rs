@@ -145,6 +145,8 @@ kml_reset:
     bic     r0, r0, #(1 << 12)          @ I: I-cache off
     mcr     p15, 0, r0, c1, c0, 0
     isb
+    bl      kml_join_coherency          @ ACTLR.SMP (+FW on A9) before any
+                                        @ maintenance, as the TRMs require
     mov     r0, #0
     mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU: invalidate I-cache
     mcr     p15, 0, r0, c7, c5, 6       @ BPIALL: invalidate branch predictor
