@@ -12,6 +12,7 @@ use crate::command_line::CommandLine;
 use crate::devicetree::DeviceTreeInfo;
 use crate::fatal;
 use crate::frame::{FRAME_SIZE, FrameAllocator};
+use crate::initrd::InitrdSource;
 use crate::platform::{ExitStatus, LinearMap, Platform};
 use crate::{heap, println, selftest};
 
@@ -28,10 +29,32 @@ pub struct BootInfo {
     pub ram: PhysRange,
     /// The part of RAM the kernel can address: the linear map.
     pub linear_map: LinearMap,
-    /// The kernel image (text, data, bss, boot stacks and page table).
+    /// The kernel image (text, data, bss, boot stacks and page table, and
+    /// an embedded ramdisk after them).
     pub kernel_image: PhysRange,
-    /// The CPU mode the boot loader entered the kernel in (`SVC`, `HYP`).
-    pub entry_mode: &'static str,
+    /// A ramdisk carried in the kernel image (`cargo xtask build
+    /// --embed-initrd`), used when the device tree names none.
+    pub embedded_initrd: Option<PhysRange>,
+}
+
+/// The first lines of the boot log: who we are, on what, and the CPU mode
+/// the boot loader entered us in (`SVC`, `HYP`). The board prints them as
+/// soon as its console works, before its own set-up reports and before
+/// the heap exists; [`kernel_main`] goes on from there.
+pub fn print_greeting(platform: &dyn Platform, entry_mode: &str) {
+    /// The CPU's description, formatted through the platform.
+    struct Cpu<'a>(&'a dyn Platform);
+    impl core::fmt::Display for Cpu<'_> {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            self.0.describe_cpu(f)
+        }
+    }
+    println!(
+        "KML-rs {} on {} (Kernel-Mode Linux for ARMv7-A)",
+        env!("CARGO_PKG_VERSION"),
+        platform.board_name()
+    );
+    println!("CPU: {}, entered in {entry_mode} mode", Cpu(platform));
 }
 
 /// The generic kernel entry, called by the board once the console works.
@@ -46,7 +69,7 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
 
     let heap_range = start_heap(&boot);
     let mut frames = build_frame_allocator(&boot, heap_range);
-    print_banner(platform, &boot, &command_line, &frames);
+    print_banner(&boot, &command_line, &frames);
 
     selftest::run_checks(platform, &boot.linear_map, &mut frames);
     if let Some(name) = command_line.selftest {
@@ -57,9 +80,11 @@ pub fn kernel_main(platform: &'static dyn Platform, boot: BootInfo) -> ! {
     crate::memory::init(frames, boot.linear_map);
     crate::vdso::init();
     crate::process::exit::set_report(command_line.exit_report);
-    match boot.device_tree.as_ref().and_then(|tree| tree.initrd) {
-        Some(range) => crate::initrd::load(range),
-        None => println!("initrd: none passed"),
+    let passed = boot.device_tree.as_ref().and_then(|tree| tree.initrd);
+    match (passed, boot.embedded_initrd) {
+        (Some(range), _) => crate::initrd::load(range, InitrdSource::DeviceTree),
+        (None, Some(range)) => crate::initrd::load(range, InitrdSource::Embedded),
+        (None, None) => println!("initrd: none passed"),
     }
     if crate::initrd::get().is_none() {
         println!("no ramdisk, so no init to run: stopping");
@@ -119,22 +144,9 @@ fn build_frame_allocator(boot: &BootInfo, heap: PhysRange) -> FrameAllocator {
     frames
 }
 
-fn print_banner(
-    platform: &dyn Platform,
-    boot: &BootInfo,
-    command_line: &CommandLine<'_>,
-    frames: &FrameAllocator,
-) {
-    println!(
-        "KML-rs {} on {} (Kernel-Mode Linux for ARMv7-A)",
-        env!("CARGO_PKG_VERSION"),
-        platform.board_name()
-    );
-    println!(
-        "CPU: {}, entered in {} mode",
-        platform.cpu_description(),
-        boot.entry_mode
-    );
+/// The rest of the banner, after [`print_greeting`]: memory, device tree,
+/// command line.
+fn print_banner(boot: &BootInfo, command_line: &CommandLine<'_>, frames: &FrameAllocator) {
     let source = if boot
         .device_tree
         .as_ref()

@@ -3,7 +3,8 @@
 //!
 //! This module owns turning the device tree blob (DTB) into the handful of
 //! facts the kernel boots with: the RAM range, the command line, the console
-//! path and where the initrd lies. The board entry reads the 40-byte header
+//! (its path, and the address that path leads to: `stdout.rs`) and where
+//! the initrd lies. The board entry reads the 40-byte header
 //! through r2, asks [`blob_size`] how long the blob is, builds a slice of
 //! exactly that and calls [`parse`]; everything after that is safe code over
 //! a byte slice, which is why this is a host-tested module of the core.
@@ -19,9 +20,14 @@ use crate::addr::{PhysAddr, PhysRange};
 use core::fmt;
 use structure::{Property, VERSION, read_u32};
 
+pub mod stdout;
+#[cfg(test)]
+mod stdout_tests;
 mod structure;
 #[cfg(test)]
 mod tests;
+
+pub use stdout::{StdoutDevice, StdoutError};
 
 /// Size of the DTB header (version 17): the least [`blob_size`] must see.
 pub const HEADER_SIZE: usize = 40;
@@ -111,6 +117,10 @@ pub struct DeviceTreeInfo<'a> {
     /// `/chosen` `stdout-path` as written, so it may be an alias and may
     /// carry `:options` after the path.
     pub stdout_path: Option<&'a str>,
+    /// Where `stdout_path` leads: the console's node and physical address
+    /// (alias expanded, `reg` mapped through every bus's `ranges`), or why
+    /// it leads nowhere. `None` when there is no `stdout-path`.
+    pub stdout_device: Option<Result<StdoutDevice<'a>, StdoutError<'a>>>,
     /// `/chosen` `linux,initrd-start` to `linux,initrd-end`, each 32 or
     /// 64 bits; `None` when absent, empty, reversed or above 4 GiB.
     pub initrd: Option<PhysRange>,
@@ -159,11 +169,13 @@ pub fn parse(blob: &[u8]) -> Result<DeviceTreeInfo<'_>, DeviceTreeError> {
     })?;
     let mut found = Found::default();
     structure::walk(blob, |property| found.take(property))?;
+    let stdout_path = found.stdout_path.and_then(text);
     Ok(DeviceTreeInfo {
         model: found.model.and_then(text),
         memory: found.memory(),
         bootargs: found.bootargs.and_then(text),
-        stdout_path: found.stdout_path.and_then(text),
+        stdout_path,
+        stdout_device: stdout_path.map(|path| stdout::resolve(blob, path)),
         initrd: found.initrd(),
         global_timer_frequency: found.global_timer_frequency(),
         arch_timer_frequency: found.arch_timer_frequency(),

@@ -31,6 +31,7 @@ pub mod addr;
 pub mod boot;
 pub mod command_line;
 pub mod console;
+pub mod console_selection;
 pub mod devicetree;
 pub mod elf;
 pub mod fatal;

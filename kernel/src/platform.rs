@@ -10,7 +10,6 @@ use crate::addr::{PhysAddr, PhysRange, VirtAddr};
 use crate::trap::UserFrame;
 use crate::vm::address_space::AddressSpace;
 use alloc::boxed::Box;
-use alloc::string::String;
 
 /// How the kernel ends, and the status QEMU exits with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +81,10 @@ pub trait Platform: Sync {
     /// The board's name as users type it (`imx6q`, `qemu-virt`, ...).
     fn board_name(&self) -> &'static str;
 
-    /// One line naming the CPU: core, revision, raw MIDR.
-    fn cpu_description(&self) -> String;
+    /// Names the CPU (core, revision, raw MIDR) on one line. Writes
+    /// instead of returning a `String` because the banner prints it
+    /// before the heap exists.
+    fn describe_cpu(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result;
 
     /// Asks the MMU which physical address `address` translates to, as a
     /// privileged read would (a self-check of the page tables).
@@ -92,6 +93,12 @@ pub trait Platform: Sync {
     /// Provokes `fault` in kernel mode. Returns only if the fault did not
     /// happen, which is itself a failure.
     fn inject_fault(&self, fault: InjectedFault);
+
+    /// Checks the kernel's recovery from expected faults (how it probes
+    /// hardware that may not answer): a probing read of a mapped word must
+    /// return it, one of an unmapped address must come back as "nothing
+    /// there" instead of a kernel fault. `true` if both did.
+    fn fault_recovery_works(&self) -> bool;
 
     /// Stops the machine with `status`. With `semihosting` (QEMU) the
     /// emulator exits with the status; otherwise the CPU halts.

@@ -3,8 +3,9 @@
 //!
 //! After the banner the kernel checks that what it just built works on this
 //! machine: the heap allocates and frees, the frame allocator hands out and
-//! takes back aligned blocks, and the MMU translates the kernel's own
-//! addresses as the linear map says. A failed check is a panic, so the boot
+//! takes back aligned blocks, the MMU translates the kernel's own
+//! addresses as the linear map says, and a probing read (how hardware that
+//! may be absent is looked for) survives the fault it provokes. A failed check is a panic, so the boot
 //! ends with a non-zero status. `kml.selftest=NAME` then provokes a kernel
 //! fault on purpose, which is how the tests prove that faults are reported.
 
@@ -19,6 +20,15 @@ pub fn run_checks(platform: &dyn Platform, linear_map: &LinearMap, frames: &mut 
     check_heap();
     check_frames(frames);
     check_translation(platform, linear_map);
+    check_fault_recovery(platform);
+}
+
+fn check_fault_recovery(platform: &dyn Platform) {
+    assert!(
+        platform.fault_recovery_works(),
+        "a probing read did not recover from its fault"
+    );
+    println!("self-check: fault recovery ok (a probe of an unmapped address came back empty)");
 }
 
 fn check_heap() {

@@ -48,6 +48,20 @@ impl Board {
         format!("board-{}", self.name())
     }
 
+    /// The start of the board's RAM and the size every configuration of it
+    /// has at least (the kernel's link address and the images' load and
+    /// entry addresses must lie inside).
+    pub fn ram(self) -> (u64, u64) {
+        match self {
+            // i.MX6Q MMDC window; the SABRE Lite has 1 GiB.
+            Board::Imx6q => (0x1000_0000, 1 << 30),
+            // AM572x EMIF; the X15 and the EVM have 2 GiB, 1 GiB assumed.
+            Board::Am572x => (0x8000_0000, 1 << 30),
+            // QEMU virt; `cargo xtask run` gives it 256 MiB.
+            Board::QemuVirt => (0x4000_0000, 256 << 20),
+        }
+    }
+
     /// Whether QEMU can boot this board's kernel.
     pub fn has_emulator(self) -> bool {
         self != Board::Am572x
@@ -69,8 +83,19 @@ pub struct Artifacts {
     pub dir: PathBuf,
     /// The linked kernel, with symbols (for gdb).
     pub elf: PathBuf,
-    /// The flat image QEMU's `-kernel` and U-Boot load.
+    /// The flat image QEMU's `-kernel` loads.
     pub bin: PathBuf,
+    /// The same bytes as `bin` under the name U-Boot's `bootz` users expect
+    /// (the kernel's first bytes are a zImage header).
+    pub zimage: PathBuf,
+    /// `bin` wrapped in a U-Boot legacy header, for `bootm`.
+    pub uimage: PathBuf,
+    /// `zImage` with an embedded ramdisk (`build --embed-initrd`).
+    pub zimage_initrd: PathBuf,
+    /// `uImage` with an embedded ramdisk.
+    pub uimage_initrd: PathBuf,
+    /// The demo ramdisk (the test programs), for U-Boot or `-initrd`.
+    pub initrd: PathBuf,
     /// The generated device tree, for boards QEMU has none for.
     pub dtb: Option<PathBuf>,
 }
@@ -84,6 +109,11 @@ impl Artifacts {
             board,
             elf: dir.join("kml.elf"),
             bin: dir.join("kml.bin"),
+            zimage: dir.join("zImage"),
+            uimage: dir.join("uImage"),
+            zimage_initrd: dir.join("zImage-initrd"),
+            uimage_initrd: dir.join("uImage-initrd"),
+            initrd: dir.join("initrd.cpio"),
             dtb,
             dir,
         }

@@ -123,6 +123,17 @@ mod tests {
         assert_eq!(tree.global_timer_frequency, Some(100_000_000));
     }
 
+    /// The kernel follows stdout-path through the alias to UART2, the
+    /// second `-serial`, where `run` and `test` put the terminal.
+    #[test]
+    fn the_kernel_resolves_the_console_to_uart2() {
+        let bytes = blob();
+        let tree = kernel::devicetree::parse(&bytes).expect("parses");
+        let device = tree.stdout_device.expect("stdout-path").expect("resolves");
+        assert_eq!(device.address.as_u32(), UART2_BASE);
+        assert_eq!(device.alias_value, Some("/soc/serial@21e8000"));
+    }
+
     #[test]
     fn console_alias_names_uart2() {
         let bytes = blob();

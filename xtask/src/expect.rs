@@ -43,6 +43,48 @@ impl std::fmt::Display for ExpectedExit {
     }
 }
 
+/// Which ramdisk a test boots with (`initrd:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitrdChoice {
+    /// None.
+    None,
+    /// The test programs' ramdisk, passed with `-initrd` (`test-programs`).
+    TestPrograms,
+    /// The test programs' ramdisk embedded in the kernel image, no
+    /// `-initrd` (`embedded-test-programs`).
+    EmbeddedTestPrograms,
+}
+
+/// The image file a test boots (`kernel:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFile {
+    /// `kml.bin`, the default.
+    Bin,
+    /// `zImage`: the same bytes, named as U-Boot users know it.
+    ZImage,
+    /// `uImage`: QEMU's `-kernel` reads the U-Boot header as `bootm` does.
+    UImage,
+}
+
+/// How a test's kernel gets into memory (`kernel: FILE [at ADDRESS]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KernelChoice {
+    /// Which file.
+    pub file: ImageFile,
+    /// Loaded at this address and jumped to there, as U-Boot's `bootz`
+    /// does, instead of by QEMU's Linux loader.
+    pub load_at: Option<u32>,
+}
+
+impl Default for KernelChoice {
+    fn default() -> Self {
+        KernelChoice {
+            file: ImageFile::Bin,
+            load_at: None,
+        }
+    }
+}
+
 /// One output pattern, as written (before `{board}` is replaced).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -61,8 +103,12 @@ pub struct TestSpec {
     pub append: String,
     /// Extra QEMU arguments (`qemu-args:`), split on whitespace.
     pub qemu_args: Vec<String>,
-    /// Boot with the test programs' ramdisk (`initrd: test-programs`).
-    pub test_programs: bool,
+    /// The ramdisk (`initrd:`).
+    pub initrd: InitrdChoice,
+    /// The kernel image and how it is loaded (`kernel:`).
+    pub kernel: KernelChoice,
+    /// Boot with Debian's stock device tree for the board (`dtb: stock`).
+    pub stock_dtb: bool,
     /// A line typed on the console (`stdin:`), sent as QEMU starts.
     pub stdin: Option<String>,
     /// Expected QEMU exit status.
@@ -113,7 +159,9 @@ fn header_content(line: &str) -> &str {
 fn parse_header(lines: &[&str]) -> Result<TestSpec> {
     let (mut boards, mut append, mut exit, mut timeout) = (None, None, None, None);
     let mut qemu_args: Option<Vec<String>> = None;
-    let mut test_programs: Option<bool> = None;
+    let mut initrd: Option<InitrdChoice> = None;
+    let mut kernel: Option<KernelChoice> = None;
+    let mut stock_dtb: Option<bool> = None;
     let mut stdin: Option<String> = None;
     for (index, line) in lines.iter().enumerate() {
         let number = index + 1;
@@ -130,15 +178,17 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
             "append" => append.replace(value.to_owned()).is_some(),
             "exit" => exit.replace(parse_exit(value, number)?).is_some(),
             "timeout" => timeout.replace(parse_timeout(value, number)?).is_some(),
-            "initrd" if value == "test-programs" => test_programs.replace(true).is_some(),
-            "initrd" => bail!("line {number}: `initrd` must be `test-programs`"),
+            "initrd" => initrd.replace(parse_initrd(value, number)?).is_some(),
+            "kernel" => kernel.replace(parse_kernel(value, number)?).is_some(),
+            "dtb" if value == "stock" => stock_dtb.replace(true).is_some(),
+            "dtb" => bail!("line {number}: `dtb` must be `stock`"),
             "stdin" => stdin.replace(value.to_owned()).is_some(),
             "qemu-args" => {
                 let words = value.split_whitespace().map(str::to_owned).collect();
                 qemu_args.replace(words).is_some()
             }
             other => bail!(
-                "line {number}: unknown key `{other}` (known: boards, append, initrd, stdin, qemu-args, exit, timeout)"
+                "line {number}: unknown key `{other}` (known: boards, append, initrd, kernel, dtb, stdin, qemu-args, exit, timeout)"
             ),
         };
         if slot_taken {
@@ -148,11 +198,16 @@ fn parse_header(lines: &[&str]) -> Result<TestSpec> {
     let Some(boards) = boards else {
         bail!("the header has no `boards:` line");
     };
+    if stock_dtb == Some(true) && boards.iter().any(|&board| board != Board::Imx6q) {
+        bail!("`dtb: stock` is for imx6q only (QEMU virt makes its own tree)");
+    }
     Ok(TestSpec {
         boards,
         append: append.unwrap_or_default(),
         qemu_args: qemu_args.unwrap_or_default(),
-        test_programs: test_programs.unwrap_or(false),
+        initrd: initrd.unwrap_or(InitrdChoice::None),
+        kernel: kernel.unwrap_or_default(),
+        stock_dtb: stock_dtb.unwrap_or(false),
         stdin,
         exit: exit.unwrap_or(ExpectedExit::Exact(0)),
         timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
@@ -180,6 +235,43 @@ fn parse_boards(value: &str, number: usize) -> Result<Vec<Board>> {
         bail!("line {number}: `boards:` names no board");
     }
     Ok(boards)
+}
+
+fn parse_initrd(value: &str, number: usize) -> Result<InitrdChoice> {
+    match value {
+        "test-programs" => Ok(InitrdChoice::TestPrograms),
+        "embedded-test-programs" => Ok(InitrdChoice::EmbeddedTestPrograms),
+        _ => bail!("line {number}: `initrd` must be `test-programs` or `embedded-test-programs`"),
+    }
+}
+
+/// `FILE` or `FILE at ADDRESS`, FILE one of kml.bin, zImage, uImage.
+fn parse_kernel(value: &str, number: usize) -> Result<KernelChoice> {
+    let mut words = value.split_whitespace();
+    let file = match words.next() {
+        Some("kml.bin") => ImageFile::Bin,
+        Some("zImage") => ImageFile::ZImage,
+        Some("uImage") => ImageFile::UImage,
+        _ => bail!("line {number}: `kernel` must name kml.bin, zImage or uImage"),
+    };
+    let load_at = match (words.next(), words.next(), words.next()) {
+        (None, _, _) => None,
+        (Some("at"), Some(address), None) => {
+            let digits = address
+                .strip_prefix("0x")
+                .unwrap_or(address)
+                .replace('_', "");
+            match u32::from_str_radix(&digits, 16) {
+                Ok(address) => Some(address),
+                Err(_) => bail!("line {number}: `{address}` is not a hexadecimal address"),
+            }
+        }
+        _ => bail!("line {number}: `kernel` wants `FILE` or `FILE at 0xADDRESS`"),
+    };
+    if file == ImageFile::UImage && load_at.is_some() {
+        bail!("line {number}: a uImage is loaded where its header says, not `at` an address");
+    }
+    Ok(KernelChoice { file, load_at })
 }
 
 fn parse_exit(value: &str, number: usize) -> Result<ExpectedExit> {
@@ -289,6 +381,37 @@ KERNEL FAULT: data abort
             ]
         );
         assert_eq!(spec.patterns[1].line, 10);
+    }
+
+    #[test]
+    fn kernel_initrd_and_dtb_keys() {
+        let spec = parse(
+            "boards: imx6q\nkernel: zImage at 0x1200_0000\ninitrd: embedded-test-programs\ndtb: stock\n---\n",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.kernel,
+            KernelChoice {
+                file: ImageFile::ZImage,
+                load_at: Some(0x1200_0000)
+            }
+        );
+        assert_eq!(spec.initrd, InitrdChoice::EmbeddedTestPrograms);
+        assert!(spec.stock_dtb);
+        let spec = parse("boards: imx6q\nkernel: uImage\n---\n").unwrap();
+        assert_eq!(spec.kernel.file, ImageFile::UImage);
+        assert_eq!(spec.initrd, InitrdChoice::None);
+        for bad in [
+            "kernel: vmlinux",
+            "kernel: zImage at",
+            "kernel: zImage at 12x",
+            "kernel: uImage at 0x12000000",
+            "dtb: mine",
+            "initrd: elsewhere",
+        ] {
+            let text = format!("boards: imx6q\n{bad}\n---\n");
+            assert!(parse(&text).is_err(), "{bad} should be refused");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! ELF to flat binary: the image QEMU's `-kernel` and U-Boot's `go` load.
+//! ELF to flat binary: the image QEMU's `-kernel` and U-Boot load.
 //!
 //! The image is what a loader would put in physical memory: each `PT_LOAD`
 //! segment's file bytes (`p_filesz`) at its physical address (`p_paddr`),
@@ -31,6 +31,9 @@ pub struct FlatImage {
     pub entry: u64,
     /// The bytes, from `load_address` on.
     pub bytes: Vec<u8>,
+    /// Physical address past the last byte of any segment in memory, `.bss`
+    /// included: what the kernel occupies once it has cleared `.bss`.
+    pub memory_end: u64,
 }
 
 /// One `PT_LOAD` segment, reduced to what the image needs.
@@ -95,10 +98,17 @@ pub fn elf_to_flat(elf_bytes: &[u8]) -> Result<FlatImage> {
         let len = segment.filesz as usize;
         bytes[at..at + len].copy_from_slice(&elf_bytes[from..from + len]);
     }
+    let memory_end = segments
+        .iter()
+        .map(|s| s.paddr + s.memsz)
+        .max()
+        .unwrap_or(end)
+        .max(end);
     Ok(FlatImage {
         load_address: start,
         entry: elf.entry,
         bytes,
+        memory_end,
     })
 }
 
@@ -219,6 +229,7 @@ pub(crate) mod tests {
         let image = elf_to_flat(&elf).expect("valid layout");
         assert_eq!(image.load_address, 0x1001_0000);
         assert_eq!(image.entry, 0xC001_0000);
+        assert_eq!(image.memory_end, 0x1001_0110);
         // 0x10 bytes up to the second segment, then its 3 file bytes; the
         // 0x100 - 3 bytes of .bss are not in the image.
         let mut expected = vec![1, 2, 3, 4];

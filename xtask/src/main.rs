@@ -22,22 +22,27 @@ mod programs;
 mod qemu;
 mod ramdisk;
 mod setup;
+mod stock_dtb;
 mod test;
+mod uimage;
 mod vdso;
+mod zimage;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::board::{Board, display_path, workspace_root};
-use crate::error::{Result, bail};
+use crate::error::{Context, Result, bail};
 
 /// Build, run and test the KML-rs kernel.
 ///
 /// Artifacts go to target/kml/<board>/: kml.elf (with symbols), kml.bin (flat
-/// image for QEMU -kernel and U-Boot), vdso.so (the vDSO apps link against)
-/// and, for imx6q, qemu-sabrelite.dtb.
+/// image for QEMU -kernel), zImage (the same bytes, for U-Boot's bootz),
+/// uImage (for bootm), vdso.so (the vDSO apps link against), initrd.cpio
+/// (the demo ramdisk) and, for imx6q, qemu-sabrelite.dtb.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, after_help = EXAMPLES)]
 struct Cli {
@@ -68,6 +73,12 @@ enum Command {
         /// The board to build; all three when omitted.
         #[arg(long, value_enum)]
         board: Option<Board>,
+        /// Also write zImage-initrd and uImage-initrd, images that carry
+        /// this ramdisk (a directory, packed as `ramdisk` does, or a cpio
+        /// newc archive); the kernel uses it when the device tree names no
+        /// initrd.
+        #[arg(long, value_name = "DIR|FILE")]
+        embed_initrd: Option<PathBuf>,
     },
     /// Build a board and boot it in QEMU with the console on this terminal.
     ///
@@ -173,11 +184,36 @@ fn main() -> ExitCode {
 
 fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Build { board } => {
+        Command::Build {
+            board,
+            embed_initrd,
+        } => {
             setup::ensure_rust_target(root)?;
             let boards = board.map_or(Board::ALL.to_vec(), |board| vec![board]);
+            let demo = PathBuf::from(test::test_programs_ramdisk(root)?);
+            let embedded = embed_initrd
+                .map(|path| ramdisk_to_embed(root, &path))
+                .transpose()?;
             for board in boards {
-                build::build_board(root, board)?;
+                let built = build::build_board(root, board)?;
+                let artifacts = &built.artifacts;
+                fs::copy(&demo, &artifacts.initrd).context_with(|| {
+                    format!(
+                        "copying the demo ramdisk to {}",
+                        display_path(&artifacts.initrd).display()
+                    )
+                })?;
+                println!(
+                    "wrote {} (the demo ramdisk, a copy of {})",
+                    display_path(&artifacts.initrd).display(),
+                    display_path(&demo).display()
+                );
+                match &embedded {
+                    Some(ramdisk) => {
+                        build::write_embedded(&built, ramdisk, &artifacts.dir)?;
+                    }
+                    None => remove_stale(&[&artifacts.zimage_initrd, &artifacts.uimage_initrd])?,
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -260,6 +296,7 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
         initrd,
         gdb: args.gdb,
         extra: args.qemu_args,
+        ..qemu::Options::default()
     };
     let qemu_args = qemu::command_line(&built.artifacts, &options, qemu::Console::Terminal)?;
     eprintln!("{}", qemu::shell_line(&qemu_args));
@@ -271,6 +308,38 @@ fn run(root: &Path, args: RunArgs) -> Result<ExitCode> {
     }
     let status = qemu::run_interactive(&qemu_args)?;
     Ok(ExitCode::from(u8::try_from(status).unwrap_or(1)))
+}
+
+/// The bytes of the ramdisk `--embed-initrd` names: a directory is packed
+/// (to `target/kml/embedded-initrd.cpio`), a file taken as it is.
+fn ramdisk_to_embed(root: &Path, path: &Path) -> Result<Vec<u8>> {
+    let archive = if path.is_dir() {
+        let archive = root.join("target/kml/embedded-initrd.cpio");
+        if let Some(parent) = archive.parent() {
+            fs::create_dir_all(parent).context("creating target/kml")?;
+        }
+        ramdisk::write_archive(path, &archive)?;
+        archive
+    } else {
+        path.to_path_buf()
+    };
+    fs::read(&archive).context_with(|| format!("--embed-initrd {}", archive.display()))
+}
+
+/// Removes images a previous `build --embed-initrd` left, so the
+/// directory never holds a ramdisk-carrying image older than the kernel.
+fn remove_stale(paths: &[&Path]) -> Result<()> {
+    for path in paths {
+        if path.exists() {
+            fs::remove_file(path)
+                .context_with(|| format!("removing {}", display_path(path).display()))?;
+            println!(
+                "removed {} (from an older build with --embed-initrd)",
+                display_path(path).display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Checks the ramdisk exists and returns it as a UTF-8 argument.

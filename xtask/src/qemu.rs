@@ -31,9 +31,33 @@ pub enum Console {
     Capture,
 }
 
+/// How the kernel image gets into the emulated RAM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Boot {
+    /// `-kernel FILE`: QEMU's Linux loader puts a raw image at RAM +
+    /// 0x10000 (the link address), or a uImage where its header says, and
+    /// enters it with the device tree in r2.
+    Direct(String),
+    /// As U-Boot's `bootz`: QEMU's generic loader puts `image` at `address`
+    /// and `-kernel` gets `stand_in`, a uImage of two words that jumps
+    /// there, entered like a kernel (r0 = 0, r2 = the device tree).
+    LoadedAt {
+        /// The image.
+        image: String,
+        /// Where it is loaded and entered.
+        address: u32,
+        /// The jump (see [`bootz_stand_in`]).
+        stand_in: String,
+    },
+}
+
 /// What the user may change about a QEMU run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
+    /// The kernel; `None` boots the board's `kml.bin` directly.
+    pub boot: Option<Boot>,
+    /// The device tree instead of the board's generated one, if any.
+    pub dtb: Option<String>,
     /// Kernel command line after the leading `semihosting`.
     pub append: String,
     /// Ramdisk passed with `-initrd`.
@@ -66,13 +90,29 @@ pub fn command_line(
         Board::QemuVirt => strings(&["-M", "virt", "-cpu", "cortex-a15", "-m", "256M"]),
         Board::Am572x => bail!("{board} has no QEMU model"),
     };
-    args.extend(["-kernel".into(), path_arg(&artifacts.bin)?]);
-    if let Some(dtb) = &artifacts.dtb {
-        args.extend(["-dtb".into(), path_arg(dtb)?]);
+    match &options.boot {
+        None => args.extend(["-kernel".into(), path_arg(&artifacts.bin)?]),
+        Some(Boot::Direct(image)) => args.extend(["-kernel".into(), image.clone()]),
+        Some(Boot::LoadedAt {
+            image,
+            address,
+            stand_in,
+        }) => args.extend([
+            "-kernel".into(),
+            stand_in.clone(),
+            "-device".into(),
+            format!("loader,file={image},addr={address:#x},force-raw=on"),
+        ]),
+    }
+    match (&options.dtb, &artifacts.dtb) {
+        (Some(dtb), _) => args.extend(["-dtb".into(), dtb.clone()]),
+        (None, Some(dtb)) => args.extend(["-dtb".into(), path_arg(dtb)?]),
+        (None, None) => {}
     }
     args.extend(["-append".into(), kernel_command_line(&options.append)]);
     if board == Board::Imx6q {
-        // UART1 is the first -serial; the console is UART2.
+        // UART1 is the first -serial, UART2 the second; the tree's
+        // stdout-path (serial1) makes UART2 the console.
         args.extend(strings(&["-serial", "null"]));
     }
     args.extend(match console {
@@ -94,6 +134,23 @@ pub fn command_line(
     }
     args.extend(options.extra.iter().cloned());
     Ok(args)
+}
+
+/// Offset from RAM's start of the [`bootz_stand_in`]: past QEMU's own
+/// boot code at the start of RAM, below the kernel's link address.
+pub const STAND_IN_OFFSET: u32 = 0x100;
+
+/// A uImage whose two words jump to `address` (`ldr pc, [pc, #-4]` and the
+/// address), loaded at `ram_base` + [`STAND_IN_OFFSET`]. QEMU's `-kernel`
+/// enters a Linux uImage with r0 = 0, r1 = the machine number and r2 = the
+/// device tree, which the jump keeps: the state U-Boot's `bootz ADDRESS -
+/// FDT` leaves, with the kernel where `bootz` finds it.
+pub fn bootz_stand_in(ram_base: u32, address: u32) -> Result<Vec<u8>> {
+    const LDR_PC_FROM_NEXT_WORD: u32 = 0xE51F_F004; // ldr pc, [pc, #-4]
+    let mut code = LDR_PC_FROM_NEXT_WORD.to_le_bytes().to_vec();
+    code.extend_from_slice(&address.to_le_bytes());
+    let at = ram_base + STAND_IN_OFFSET;
+    crate::uimage::wrap(&code, at, at, "bootz stand-in", 0)
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
@@ -320,6 +377,7 @@ mod tests {
             initrd: Some("/tmp/ramdisk.cpio".into()),
             gdb: true,
             extra: vec!["-d".into(), "int".into()],
+            ..Options::default()
         };
         let args = command_line(&artifacts, &options, Console::Capture).unwrap();
         assert_eq!(
@@ -331,6 +389,35 @@ mod tests {
                  -initrd /tmp/ramdisk.cpio -s -S -d int"
             )
         );
+    }
+
+    #[test]
+    fn bootz_style_line_and_stand_in() {
+        let artifacts = Artifacts::new(Path::new("/ws"), Board::Imx6q);
+        let options = Options {
+            boot: Some(Boot::LoadedAt {
+                image: "zImage".into(),
+                address: 0x1200_0000,
+                stand_in: "jump.uImage".into(),
+            }),
+            dtb: Some("stock.dtb".into()),
+            ..Options::default()
+        };
+        let args = command_line(&artifacts, &options, Console::Capture).unwrap();
+        let line = args.join(" ");
+        assert!(
+            line.contains(
+                "-kernel jump.uImage -device loader,file=zImage,addr=0x12000000,force-raw=on -dtb stock.dtb "
+            ),
+            "{line}"
+        );
+        let stand_in = bootz_stand_in(0x1000_0000, 0x1200_0000).unwrap();
+        let header = crate::uimage::parse(&stand_in).unwrap();
+        assert_eq!(
+            (header.load, header.entry, header.size),
+            (0x1000_0100, 0x1000_0100, 8)
+        );
+        assert_eq!(stand_in[64..], [0x04, 0xF0, 0x1F, 0xE5, 0, 0, 0, 0x12]);
     }
 
     #[test]

@@ -17,10 +17,10 @@ use std::thread;
 use regex::Regex;
 
 use crate::board::{Artifacts, Board, display_path};
-use crate::build::{build_board, cargo};
+use crate::build::{Built, build_board, cargo, write_embedded};
 use crate::error::{Context, Result, bail};
-use crate::expect::{TestSpec, check, parse};
-use crate::qemu::{Captured, Console, Options, command_line, run_captured};
+use crate::expect::{ImageFile, InitrdChoice, TestSpec, check, parse};
+use crate::qemu::{Boot, Captured, Console, Options, bootz_stand_in, command_line, run_captured};
 
 /// The crates whose unit tests run on the host.
 const HOST_PACKAGES: [&str; 6] = ["abi", "kernel", "armv7", "drivers", "xtask", "userlib"];
@@ -64,6 +64,9 @@ impl Tally {
 pub fn run(root: &Path, selection: &Selection) -> Result<Tally> {
     let mut tally = Tally::default();
     if selection.host {
+        if let Err(error) = crate::setup::ensure_debian_tool("mkimage", "u-boot-tools") {
+            println!("NOTE: {error}; the uImage checks against `mkimage -l` are skipped");
+        }
         println!("== host unit tests");
         tally.add(host_tests(root)?);
     }
@@ -71,6 +74,8 @@ pub fn run(root: &Path, selection: &Selection) -> Result<Tally> {
         println!("== building every board");
         let (builds, built) = build_all(root);
         tally.add(builds);
+        println!("== image headers (mkimage -l)");
+        tally.add(check_uimages(&built));
         println!("== QEMU suites");
         tally.add(qemu_suites(root, selection, &built)?);
     }
@@ -128,12 +133,12 @@ fn count_results(output: &str) -> (usize, usize) {
 
 /// Builds every board, counting a failed build as one failure. Returns the
 /// boards that built.
-fn build_all(root: &Path) -> (Tally, Vec<Board>) {
+fn build_all(root: &Path) -> (Tally, Vec<Built>) {
     let mut tally = Tally::default();
     let mut built = Vec::new();
     for board in Board::ALL {
         match build_board(root, board) {
-            Ok(_) => built.push(board),
+            Ok(result) => built.push(result),
             Err(error) => {
                 println!("FAIL build [{board}]: {error}");
                 tally.failed += 1;
@@ -141,6 +146,48 @@ fn build_all(root: &Path) -> (Tally, Vec<Board>) {
         }
     }
     (tally, built)
+}
+
+/// Checks each board's uImage as U-Boot's own tool reads it: `mkimage -l`
+/// must accept the CRCs and report a Linux ARM kernel whose load address
+/// and entry are the kernel's link address and whose size is the zImage's.
+/// One pass or fail per board; without mkimage, one visible skip line.
+fn check_uimages(built: &[Built]) -> Tally {
+    let mut tally = Tally::default();
+    for result in built {
+        let board = result.artifacts.board;
+        let uimage = &result.artifacts.uimage;
+        let output = Command::new("mkimage").arg("-l").arg(uimage).output();
+        let Ok(output) = output else {
+            println!("SKIP uImage header [{board}] (mkimage not installed: Debian u-boot-tools)");
+            continue;
+        };
+        let listing = String::from_utf8_lossy(&output.stdout);
+        let load = format!("{:08x}", result.load_address);
+        let expected = [
+            "Image Type:   ARM Linux Kernel Image (uncompressed)".to_owned(),
+            format!("Data Size:    {} Bytes", result.image.bytes.len()),
+            format!("Load Address: {load}"),
+            format!("Entry Point:  {load}"),
+        ];
+        let missing: Vec<&String> = expected
+            .iter()
+            .filter(|line| !listing.contains(line.as_str()))
+            .collect();
+        if output.status.success() && missing.is_empty() {
+            println!("PASS uImage header [{board}] (mkimage -l: load and entry {load})");
+            tally.passed += 1;
+        } else {
+            println!(
+                "FAIL uImage header [{board}]: mkimage -l {} ({}), missing {missing:?}:\n{listing}{}",
+                display_path(uimage).display(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+            tally.failed += 1;
+        }
+    }
+    tally
 }
 
 /// One test file and what became of parsing it.
@@ -156,12 +203,23 @@ struct Case<'a> {
     name: &'a str,
     spec: &'a TestSpec,
     board: Board,
-    /// The ramdisk to boot with, if the test asks for one.
-    initrd: Option<String>,
+    /// How QEMU boots it, or why it cannot.
+    options: Result<Options>,
+}
+
+/// What the cases boot, made once before they run.
+#[derive(Default)]
+struct Prepared {
+    /// The test programs' ramdisk.
+    programs: Option<String>,
+    /// Per board, the directory with the images that embed it.
+    embedded: Vec<(Board, Result<PathBuf>)>,
+    /// Debian's imx6q-sabrelite.dtb, or why we have none.
+    stock_dtb: Option<Result<PathBuf>>,
 }
 
 /// Finds, filters and runs the QEMU cases.
-fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Tally> {
+fn qemu_suites(root: &Path, selection: &Selection, built: &[Built]) -> Result<Tally> {
     let mut tally = Tally::default();
     let files = discover(&root.join("tests"))?;
     let files: Vec<TestFile> = files
@@ -176,21 +234,32 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
     if files.is_empty() {
         println!("no QEMU test matched");
     }
-    let wants_programs = files
+    let specs: Vec<&TestSpec> = files
         .iter()
-        .any(|file| file.spec.as_ref().is_ok_and(|spec| spec.test_programs));
-    let programs = if wants_programs {
+        .filter_map(|file| file.spec.as_ref().ok())
+        .collect();
+    let mut prepared = Prepared::default();
+    if specs.iter().any(|spec| spec.initrd != InitrdChoice::None) {
         match test_programs_ramdisk(root) {
-            Ok(path) => Some(path),
+            Ok(path) => prepared.programs = Some(path),
             Err(error) => {
                 println!("FAIL test programs: {error}");
                 tally.failed += 1;
-                None
             }
         }
-    } else {
-        None
-    };
+    }
+    if let Some(programs) = &prepared.programs {
+        prepared.embedded = embed_test_programs(root, &specs, built, programs);
+    }
+    if specs.iter().any(|spec| spec.stock_dtb) {
+        prepared.stock_dtb = Some(crate::stock_dtb::fetch(root, "imx6q-sabrelite.dtb"));
+        if let Some(Err(error)) = &prepared.stock_dtb {
+            println!(
+                "NOTE: no stock imx6q-sabrelite.dtb ({error}); the `dtb: stock` cases boot \
+                 with the build's qemu-sabrelite.dtb instead"
+            );
+        }
+    }
     let mut cases = Vec::new();
     for file in &files {
         let spec = match &file.spec {
@@ -205,18 +274,18 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
                 continue;
             }
         };
-        if spec.test_programs && programs.is_none() {
+        if spec.initrd != InitrdChoice::None && prepared.programs.is_none() {
             println!("SKIP {} (the test programs did not build)", file.name);
             tally.skipped += spec.boards.len();
             continue;
         }
         for &board in &spec.boards {
-            if built.contains(&board) {
+            if built.iter().any(|result| result.artifacts.board == board) {
                 cases.push(Case {
                     name: &file.name,
                     spec,
                     board,
-                    initrd: programs.clone().filter(|_| spec.test_programs),
+                    options: case_options(root, spec, board, &prepared),
                 });
             } else {
                 println!("SKIP {} [{board}] ({board} did not build)", file.name);
@@ -226,6 +295,100 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Board]) -> Result<Ta
     }
     tally.add(run_cases(root, cases, selection.jobs));
     Ok(tally)
+}
+
+/// Where the test runner keeps the images it makes for one board.
+fn test_image_dir(root: &Path, board: Board) -> PathBuf {
+    root.join("target/kml/tests").join(board.name())
+}
+
+/// Writes, for each board a test boots with `initrd:
+/// embedded-test-programs`, the images that carry the test programs.
+fn embed_test_programs(
+    root: &Path,
+    specs: &[&TestSpec],
+    built: &[Built],
+    programs: &str,
+) -> Vec<(Board, Result<PathBuf>)> {
+    let wanted = |board: Board| {
+        specs.iter().any(|spec| {
+            spec.initrd == InitrdChoice::EmbeddedTestPrograms && spec.boards.contains(&board)
+        })
+    };
+    built
+        .iter()
+        .filter(|result| wanted(result.artifacts.board))
+        .map(|result| {
+            let board = result.artifacts.board;
+            let dir = test_image_dir(root, board);
+            let written = std::fs::read(programs)
+                .context("reading the test programs' ramdisk")
+                .and_then(|ramdisk| write_embedded(result, &ramdisk, &dir))
+                .map(|_| dir);
+            (board, written)
+        })
+        .collect()
+}
+
+/// The QEMU options of one case: kernel file and how it is loaded, ramdisk,
+/// device tree, command line.
+fn case_options(
+    root: &Path,
+    spec: &TestSpec,
+    board: Board,
+    prepared: &Prepared,
+) -> Result<Options> {
+    let artifacts = Artifacts::new(root, board);
+    let embedded = match spec.initrd {
+        InitrdChoice::EmbeddedTestPrograms => {
+            match prepared.embedded.iter().find(|(b, _)| *b == board) {
+                Some((_, Ok(dir))) => Some(dir.clone()),
+                Some((_, Err(error))) => bail!("embedding the test programs: {error}"),
+                None => bail!("no image with the test programs embedded for {board}"),
+            }
+        }
+        _ => None,
+    };
+    let image = match (spec.kernel.file, &embedded) {
+        (ImageFile::Bin | ImageFile::ZImage, Some(dir)) => dir.join("zImage-initrd"),
+        (ImageFile::UImage, Some(dir)) => dir.join("uImage-initrd"),
+        (ImageFile::Bin, None) => artifacts.bin.clone(),
+        (ImageFile::ZImage, None) => artifacts.zimage.clone(),
+        (ImageFile::UImage, None) => artifacts.uimage.clone(),
+    };
+    let image = display_path(&image).to_string_lossy().into_owned();
+    let boot = match spec.kernel.load_at {
+        None => Boot::Direct(image),
+        Some(address) => {
+            let (ram_base, _) = board.ram();
+            let stand_in = test_image_dir(root, board).join(format!("bootz-{address:08x}.uImage"));
+            let ram_base = u32::try_from(ram_base).context("RAM base")?;
+            std::fs::create_dir_all(test_image_dir(root, board))
+                .context("creating target/kml/tests")?;
+            std::fs::write(&stand_in, bootz_stand_in(ram_base, address)?)
+                .context_with(|| format!("writing {}", stand_in.display()))?;
+            Boot::LoadedAt {
+                image,
+                address,
+                stand_in: display_path(&stand_in).to_string_lossy().into_owned(),
+            }
+        }
+    };
+    let dtb = match &prepared.stock_dtb {
+        Some(Ok(path)) if spec.stock_dtb => Some(display_path(path).to_string_lossy().into_owned()),
+        _ => None,
+    };
+    Ok(Options {
+        boot: Some(boot),
+        dtb,
+        append: spec.append.clone(),
+        extra: spec.qemu_args.clone(),
+        initrd: prepared
+            .programs
+            .clone()
+            .filter(|_| spec.initrd == InitrdChoice::TestPrograms),
+        ..Options::default()
+    })
 }
 
 /// Builds the test programs and packs them into the ramdisk that test
@@ -302,13 +465,11 @@ fn run_cases(root: &Path, cases: Vec<Case<'_>>, jobs: usize) -> Tally {
 fn run_case(root: &Path, case: &Case<'_>) -> (bool, String) {
     let title = format!("{} [{}]", case.name, case.board);
     let artifacts = Artifacts::new(root, case.board);
-    let options = Options {
-        append: case.spec.append.clone(),
-        extra: case.spec.qemu_args.clone(),
-        initrd: case.initrd.clone(),
-        ..Options::default()
+    let options = match &case.options {
+        Ok(options) => options,
+        Err(error) => return (false, format!("FAIL {title}: {error}\n")),
     };
-    let captured = command_line(&artifacts, &options, Console::Capture)
+    let captured = command_line(&artifacts, options, Console::Capture)
         .and_then(|args| run_captured(&args, case.spec.timeout, case.spec.stdin.as_deref()));
     let captured = match captured {
         Ok(captured) => captured,

@@ -15,12 +15,18 @@ use drivers::am572x_crossbar::{Crossbar, UART3_INPUT};
 use drivers::ns16550::Ns16550;
 use drivers::wugen::WakeupGen;
 use kernel::addr::PhysAddr;
+use kernel::console_selection::{ConsoleSelection, ConsoleUart};
 use spin::Once;
 
 static BOARD: Board = Board {
     platform: Armv7Platform::new("am572x"),
-    console_uart: PhysAddr(0x4802_0000),
-    console_uart_size: 0x1000,
+    console: ConsoleSelection::Fixed(ConsoleUart {
+        name: "UART3",
+        physical: PhysAddr(0x4802_0000),
+        size: 0x1000,
+        // UART3 on MPU_IRQ_69 (GIC SPI 69), routed by `route_interrupts`.
+        interrupt: 32 + UART3_MPU_IRQ,
+    }),
     default_ram_size: 1 << 30,
     clock: ClockSource::GenericTimer,
     interrupts: InterruptWiring {
@@ -31,10 +37,12 @@ static BOARD: Board = Board {
         timer: EventTimer::GenericVirtual,
         // PPI 27: the virtual timer.
         timer_interrupt: 27,
-        // UART3 on MPU_IRQ_69 (GIC SPI 69), routed by `route_interrupts`.
-        console_interrupt: 32 + UART3_MPU_IRQ,
     },
     route_interrupts: Some(route_interrupts),
+    // The Cortex-A15's L2 is integrated: CP15 maintains it, and its
+    // controls (L2CTLR, L2ACTLR) are written from the Secure state or HYP,
+    // which U-Boot does through the ROM's monitor (README.md).
+    mpcore: None,
 };
 static CONSOLE: Once<Ns16550> = Once::new();
 

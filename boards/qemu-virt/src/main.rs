@@ -13,12 +13,18 @@ use armv7::platform::Armv7Platform;
 use armv7::start::{Board, ClockSource, ResetArguments, start_kernel};
 use drivers::pl011::Pl011;
 use kernel::addr::PhysAddr;
+use kernel::console_selection::{ConsoleSelection, ConsoleUart};
 use spin::Once;
 
 static BOARD: Board = Board {
     platform: Armv7Platform::new("qemu-virt"),
-    console_uart: PhysAddr(0x0900_0000),
-    console_uart_size: 0x1000,
+    console: ConsoleSelection::Fixed(ConsoleUart {
+        name: "PL011",
+        physical: PhysAddr(0x0900_0000),
+        size: 0x1000,
+        // The PL011 is SPI 1 on QEMU virt.
+        interrupt: 32 + 1,
+    }),
     default_ram_size: 128 << 20,
     clock: ClockSource::GenericTimer,
     interrupts: InterruptWiring {
@@ -29,10 +35,10 @@ static BOARD: Board = Board {
         timer: EventTimer::GenericVirtual,
         // PPI 27: the virtual timer.
         timer_interrupt: 27,
-        // The PL011 is SPI 1 on QEMU virt.
-        console_interrupt: 32 + 1,
     },
     route_interrupts: None,
+    // The Cortex-A15's L2 is part of the core: nothing to bring up.
+    mpcore: None,
 };
 static CONSOLE: Once<Pl011> = Once::new();
 

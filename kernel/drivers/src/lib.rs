@@ -10,11 +10,13 @@
 
 pub mod a9_global_timer;
 pub mod a9_private_timer;
+pub mod a9_scu;
 pub mod am572x_crossbar;
 pub mod gic;
 pub mod imx_uart;
 pub mod ns16550;
 pub mod pl011;
+pub mod pl310;
 pub mod uart_config;
 pub mod wugen;
 

@@ -103,11 +103,57 @@ fn block(
     }
 }
 
+/// One step of the walk over the structure block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Token<'a> {
+    /// A node opens; `depth` is its own depth (root = 1).
+    BeginNode {
+        /// Its depth.
+        depth: usize,
+        /// Its name, with the unit address (`serial@21e8000`).
+        name: &'a str,
+    },
+    /// The node at `depth` closes.
+    EndNode {
+        /// Its depth.
+        depth: usize,
+    },
+    /// A property of the node at `depth`.
+    Property {
+        /// Depth of the node holding it.
+        depth: usize,
+        /// The property's name.
+        name: &'a str,
+        /// Its raw value.
+        value: &'a [u8],
+    },
+}
+
 /// Walks the structure block of `blob` (exactly `totalsize` long), calling
 /// `visit` for every property; any malformation is an error.
 pub(super) fn walk<'a>(
     blob: &'a [u8],
     mut visit: impl FnMut(Property<'a>),
+) -> Result<(), DeviceTreeError> {
+    let mut top_node = "";
+    walk_tokens(blob, |token| match token {
+        Token::BeginNode { depth: 2, name } => top_node = name,
+        Token::BeginNode { .. } | Token::EndNode { .. } => {}
+        Token::Property { depth, name, value } => visit(Property {
+            depth,
+            top_node: if depth == 1 { "" } else { top_node },
+            name,
+            value,
+        }),
+    })
+}
+
+/// Walks the structure block of `blob` (exactly `totalsize` long), calling
+/// `visit` for every node boundary and property in order; any malformation
+/// is an error (tokens before it have been visited).
+pub(super) fn walk_tokens<'a>(
+    blob: &'a [u8],
+    mut visit: impl FnMut(Token<'a>),
 ) -> Result<(), DeviceTreeError> {
     let header = read_header(blob)?;
     let mut walker = Walker {
@@ -119,17 +165,13 @@ pub(super) fn walk<'a>(
     if walker.next_token()? != FDT_BEGIN_NODE || !walker.node_name()?.is_empty() {
         return Err(walker.error("structure block does not start with the root node"));
     }
-    let (mut depth, mut top_node) = (1, "");
+    visit(Token::BeginNode { depth: 1, name: "" });
+    let mut depth = 1;
     while depth > 0 {
         match walker.next_token()? {
             FDT_PROP => {
                 let (name, value) = walker.property()?;
-                visit(Property {
-                    depth,
-                    top_node,
-                    name,
-                    value,
-                });
+                visit(Token::Property { depth, name, value });
             }
             FDT_BEGIN_NODE if depth == MAX_DEPTH => {
                 return Err(walker.error("nodes nested too deeply"));
@@ -137,11 +179,12 @@ pub(super) fn walk<'a>(
             FDT_BEGIN_NODE => {
                 let name = walker.node_name()?;
                 depth += 1;
-                if depth == 2 {
-                    top_node = name;
-                }
+                visit(Token::BeginNode { depth, name });
             }
-            FDT_END_NODE => depth -= 1,
+            FDT_END_NODE => {
+                visit(Token::EndNode { depth });
+                depth -= 1;
+            }
             FDT_NOP => {}
             FDT_END => return Err(walker.error("FDT_END inside a node")),
             _ => return Err(walker.error("unknown structure token")),

@@ -7,15 +7,17 @@
 //!   with `-append`), then shrunk from its 1 MiB padding with
 //!   `dtc -I dtb -O dtb -o qemu-virt.dtb virt.dtb`;
 //! - `sabrelite.dtb`: built from `sabrelite.dts` beside it (command in
-//!   its header): 32-bit cells and 64-bit initrd properties.
+//!   its header): 32-bit cells and 64-bit initrd properties;
+//! - `imx6q-sabrelite-stock.dtb`: built from the `.dts` beside it, the
+//!   console's place in Linux's stock tree (UARTs under AIPS buses).
 
 use alloc::vec::Vec;
 
 use super::structure::{FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_NOP, FDT_PROP, MAX_DEPTH};
 use super::*;
 
-static QEMU_VIRT: &[u8] = include_bytes!("testdata/qemu-virt.dtb");
-static SABRELITE: &[u8] = include_bytes!("testdata/sabrelite.dtb");
+pub(super) static QEMU_VIRT: &[u8] = include_bytes!("testdata/qemu-virt.dtb");
+pub(super) static SABRELITE: &[u8] = include_bytes!("testdata/sabrelite.dtb");
 
 /// A range from raw numbers, for brevity.
 fn range(start: u32, end: u32) -> PhysRange {
@@ -27,31 +29,31 @@ fn range(start: u32, end: u32) -> PhysRange {
 
 /// Builds small blobs by hand, including ones `dtc` would never write.
 #[derive(Default)]
-struct Builder {
+pub(super) struct Builder {
     structure: Vec<u8>,
     strings: Vec<u8>,
 }
 
 impl Builder {
-    fn token(&mut self, token: u32) -> &mut Self {
+    pub(super) fn token(&mut self, token: u32) -> &mut Self {
         self.structure.extend_from_slice(&token.to_be_bytes());
         self
     }
-    fn pad(&mut self) {
+    pub(super) fn pad(&mut self) {
         self.structure
             .resize(self.structure.len().next_multiple_of(4), 0);
     }
-    fn begin(&mut self, name: &str) -> &mut Self {
+    pub(super) fn begin(&mut self, name: &str) -> &mut Self {
         self.token(FDT_BEGIN_NODE);
         self.structure.extend_from_slice(name.as_bytes());
         self.structure.push(0);
         self.pad();
         self
     }
-    fn end(&mut self) -> &mut Self {
+    pub(super) fn end(&mut self) -> &mut Self {
         self.token(FDT_END_NODE)
     }
-    fn property(&mut self, name: &str, value: &[u8]) -> &mut Self {
+    pub(super) fn property(&mut self, name: &str, value: &[u8]) -> &mut Self {
         let name_offset = self.strings.len() as u32;
         self.strings.extend_from_slice(name.as_bytes());
         self.strings.push(0);
@@ -62,12 +64,12 @@ impl Builder {
         self.pad();
         self
     }
-    fn cells(&mut self, name: &str, cells: &[u32]) -> &mut Self {
+    pub(super) fn cells(&mut self, name: &str, cells: &[u32]) -> &mut Self {
         let value: Vec<u8> = cells.iter().flat_map(|cell| cell.to_be_bytes()).collect();
         self.property(name, &value)
     }
     /// The blob: header, an empty reservation map, then the blocks.
-    fn finish(&mut self) -> Vec<u8> {
+    pub(super) fn finish(&mut self) -> Vec<u8> {
         self.token(FDT_END);
         let structure_offset = HEADER_SIZE + 16;
         let strings_offset = structure_offset + self.structure.len();
@@ -93,7 +95,7 @@ impl Builder {
 }
 
 /// A root with 32-bit cells and one memory node, no `/chosen`.
-fn minimal() -> Builder {
+pub(super) fn minimal() -> Builder {
     let mut tree = Builder::default();
     tree.begin("")
         .cells("#address-cells", &[1])

@@ -8,7 +8,10 @@
 //! or removing a mapping invalidates just that page for that ASID
 //! (TLBIMVA). Executable pages get their D-cache cleaned to the point of
 //! unification and the I-cache invalidated, because the kernel wrote them
-//! through a different virtual address (ARM ARM B2.2.7).
+//! through a different virtual address (ARM ARM B2.2.7); the i.MX6Q's
+//! outer L2C-310 needs nothing here, since fetches and table walks read
+//! through it (`cache.rs` says why). The Cortex-A9 errata 754322 and
+//! 764369 add barriers to the ASID switch and before the clean.
 
 use crate::boot::TTBR_FLAGS;
 use crate::descriptor::{Access, Attributes, MemoryType};
@@ -164,9 +167,13 @@ fn page_access(attributes: Attributes) -> PageAccess {
 /// invalidates the I-cache, so code written through the linear map runs.
 fn synchronize_instruction_cache(frame: PhysAddr) {
     let start = memory::kernel_address(frame).as_u32();
+    // The Cortex-A9's erratum 764369 (NXP ERR004325): a DSB before a loop
+    // of by-MVA maintenance, so the writes being cleaned have completed.
+    // It matters once a second core holds lines; free until then.
+    crate::cache::data_synchronization_barrier();
     // 32 bytes is the smallest line of the cores we support (Cortex-A9 and
     // A15 both have 32- or 64-byte lines); cleaning by the smaller step
-    // covers both.
+    // covers both. No outer (L2) clean: see `cache.rs`.
     for line in (start..start + 4096).step_by(32) {
         // SAFETY: DCCMVAU only writes back a cache line of RAM that the
         // linear map maps.
@@ -244,14 +251,21 @@ impl AddressSpace for Armv7AddressSpace {
         // SAFETY: the switch sequence of ARM ARM B3.10.4: move to the
         // reserved ASID 0 (no non-global entries use it), change TTBR0, then
         // set the new ASID; TTBCR keeps N = 1 and enables TTBR0 walks. Only
-        // user translations change; the kernel half is TTBR1's.
+        // user translations change; the kernel half is TTBR1's. The two
+        // DSBs are the Cortex-A9's erratum 754322 workaround (Linux's
+        // cpu_v7_switch_mm, NXP ERR003724): a speculative walk begun under
+        // the old ASID must finish before the ASID changes, or it can leave
+        // a stale micro-TLB entry that hits under the new one. They cost a
+        // few cycles on the Cortex-A15 too, where they are harmless.
         unsafe {
             asm!(
+                "dsb",                             // 754322: walks done
                 "mcr p15, 0, {zero}, c13, c0, 1",  // CONTEXTIDR: reserved ASID
                 "isb",
                 "mcr p15, 0, {ttbr0}, c2, c0, 0",  // TTBR0: this process's table
                 "mcr p15, 0, {ttbcr}, c2, c0, 2",  // TTBCR: N = 1, walks on
                 "isb",
+                "dsb",                             // 754322: walks done
                 "mcr p15, 0, {asid}, c13, c0, 1",  // CONTEXTIDR: its ASID
                 "isb",
                 zero = in(reg) 0,

@@ -3,29 +3,41 @@
 //!
 //! The boot loader (U-Boot, or QEMU's Linux loader) jumps to `_start` with
 //! the MMU and caches off, in SVC or HYP mode, r2 holding the physical
-//! address of the device tree. The code below runs at its *physical*
-//! address, so it uses only PC-relative addresses and link-time addresses
-//! minus the run-time virtual-minus-physical offset (kept in r8). It:
+//! address of the device tree. `_start` is also the image's first byte, so
+//! it begins with a Linux zImage header (8 NOPs, a branch, the fields of
+//! [`crate::image`]). The code below runs at a *physical* address, so it
+//! uses only PC-relative addresses and link-time addresses minus the
+//! run-time virtual-minus-physical offset (kept in r8). It:
 //!
 //! 1. drops from HYP to SVC if needed and masks every interrupt;
 //! 2. parks every core but the first (SMP bring-up is later work);
 //! 3. turns caches and MMU off and invalidates I-cache, branch predictor,
 //!    TLB and the L1 D-cache (its contents are undefined after reset on real
 //!    parts, even where QEMU does not care);
-//! 4. zeroes `.bss` and fills the kernel's first-level table: an identity
+//! 4. moves the image to its link address if the loader put it elsewhere
+//!    (U-Boot's `bootz` runs it where it was loaded), ramdisk and all;
+//! 5. zeroes `.bss` and fills the kernel's first-level table: an identity
 //!    section for this code, and the first [`BOOT_LINEAR_MAP_SIZE`] of RAM at
 //!    [`KERNEL_VIRTUAL_BASE`];
-//! 5. sets ACTLR.SMP (and FW on the Cortex-A9) so the caches take part in
+//! 6. sets ACTLR.SMP (and FW on the Cortex-A9) so the caches take part in
 //!    coherency, then TTBR0/TTBR1, DACR, and SCTLR with MMU, caches and
 //!    branch prediction on;
-//! 6. jumps to the kernel's virtual address, sets a stack for each exception
+//! 7. jumps to the kernel's virtual address, sets a stack for each exception
 //!    mode, installs the vector table in VBAR and calls the board's
 //!    `kml_board_main(device_tree, virtual_minus_physical, entry_psr)`.
+//!
+//! The relocation (step 4) must not overwrite what the loader placed beside
+//! the image: the copy covers the link address up to the image's end, and
+//! the kernel then uses the `.bss` and [`crate::image`]'s ramdisk after it
+//! and a 4 MiB heap. With U-Boot's default addresses (the image 32 MiB
+//! above RAM's start, the device tree 128 MiB above it) nothing is in the
+//! way; the board READMEs say where to put a ramdisk.
 //!
 //! Stacks: SVC 16 KiB (the boot thread), and 4 KiB for each of UND, ABT, IRQ
 //! and FIQ, which run the fault reporter on their own stack for now.
 
 use crate::descriptor::{self, Attributes, SECTION_SIZE};
+use crate::image;
 use crate::layout::{BOOT_LINEAR_MAP_SIZE, KERNEL_VIRTUAL_BASE};
 use crate::mmu::KERNEL_L1_TABLE;
 use crate::mode::{MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_MASK, MODE_SVC, MODE_UND};
@@ -63,12 +75,42 @@ core::arch::global_asm!(
     .section .text.boot, "ax"
     .global _start
     .type _start, %function
-// _start: the kernel's first instruction.
+// _start: the kernel's first byte, and a Linux zImage header (crate::image).
 // In:  r2 = physical address of the device tree (0 if none), MMU and caches
 //      off, SVC or HYP mode. Out: never returns.
-// Uses r0-r5, r7, r9 as scratch; r6 keeps the device tree address, r8
-// the virtual-minus-physical offset and r10 the CPSR we were entered with.
+// Uses r0-r5, r7, r9, r11, r12, lr as scratch; r6 keeps the device tree
+// address, r8 the virtual-minus-physical offset and r10 the CPSR we were
+// entered with.
 _start:
+    .rept   8
+    mov     r0, r0                      @ 0x00-0x1c: NOPs, as Linux's zImage starts
+    .endr
+    b       kml_reset                   @ 0x20: over the header and its table
+    .word   {zimage_magic}              @ 0x24: zImage magic
+kml_image_start:
+    .word   __kml_entry_physical        @ 0x28: the address the image runs at
+kml_image_end:
+    .word   __kml_image_end_physical    @ 0x2c: start + size (xtask moves it past
+                                        @       an embedded ramdisk)
+    .word   {zimage_endian}             @ 0x30: endianness flag: little endian
+    .word   {zimage_magic2}             @ 0x34: a table follows
+    .word   kml_image_table - _start    @ 0x38: its offset
+kml_image_table:
+    .word   {initrd_tag_words}          @ 0x3c: record size in words
+    .word   {initrd_tag}                @ 0x40: "KMLI": the embedded ramdisk
+    .global kml_embedded_initrd
+kml_embedded_initrd:
+    .word   0                           @ 0x44: its offset from _start (xtask)
+    .word   0                           @ 0x48: its size, 0 for none (xtask)
+    .word   0                           @ 0x4c: end of the table
+    .if (kml_image_table - _start) != {table_offset}
+    .error "the zImage table moved: update crate::image"
+    .endif
+    .if (kml_embedded_initrd - _start) != {initrd_field_offset}
+    .error "the embedded-ramdisk record moved: update crate::image"
+    .endif
+
+kml_reset:
     mov     r6, r2                      @ keep the device tree pointer
     mrs     r0, cpsr                    @ which mode did the loader leave us in?
     mov     r10, r0                     @ keep it for the banner
@@ -103,6 +145,8 @@ _start:
     bic     r0, r0, #(1 << 12)          @ I: I-cache off
     mcr     p15, 0, r0, c1, c0, 0
     isb
+    bl      kml_join_coherency          @ ACTLR.SMP (+FW on A9) before any
+                                        @ maintenance, as the TRMs require
     mov     r0, #0
     mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU: invalidate I-cache
     mcr     p15, 0, r0, c7, c5, 6       @ BPIALL: invalidate branch predictor
@@ -111,6 +155,91 @@ _start:
     isb
     bl      kml_invalidate_l1_dcache    @ L1 D-cache holds garbage after reset
 
+// Relocation: from wherever the loader put the image to its link address.
+// U-Boot's bootz jumps to the image where it was loaded (its loadaddr);
+// QEMU's -kernel and bootm of our uImage load it in place. With caches off,
+// the copy goes straight to memory. Moving down, the copy runs forwards and
+// first moves the head (the first {relocation_head} bytes, which hold this
+// code and its literals), then carries on in the head's new copy, which the
+// rest of the copy never reaches. Moving up, it runs backwards from the
+// source, whose head it never reaches. Either way the distance must be at
+// least the head's size, checked first.
+// In: r6, r10 as above. Out: running at kml_relocated at the link address.
+// Clobbers r0-r5, r7-r9, r11, r12, lr.
+    adr     r0, _start                  @ r0 = where the loader put the image
+    ldr     r1, =__kml_entry_physical   @ r1 = where it was linked to run
+    subs    r2, r1, r0                  @ r2 = distance to move it
+    beq     kml_relocated               @ loaded in place: nothing to do
+    rsblo   r2, r2, #0                  @ r2 = |distance| (r1 < r0: moving down)
+    cmp     r2, #{relocation_head}
+    blo     kml_relocation_impossible   @ the copy would overwrite itself
+    ldr     r3, kml_image_end           @ r3 = bytes to move, from the header,
+    ldr     r4, kml_image_start         @ so an embedded ramdisk moves too
+    sub     r3, r3, r4
+    add     r3, r3, #({image_align} - 1) @ whole 32-byte blocks (xtask pads
+    bic     r3, r3, #({image_align} - 1) @ the image to them anyway)
+    cmp     r1, r0
+    bhi     kml_relocate_up             @ destination above the source
+    mov     r4, #{relocation_head}
+    sub     r3, r3, r4                  @ r3 = bytes after the head
+    bl      kml_copy_forward            @ the head: r0 -> r1, r4 bytes
+    ldr     lr, =(kml_relocate_rest - _start - {relocation_head})
+    add     lr, lr, r1                  @ kml_relocate_rest in the new head
+    dsb                                 @ the head is in memory ...
+    mcr     p15, 0, r4, c7, c5, 0       @ ICIALLU (r4 = 0) ... and no stale
+    mcr     p15, 0, r4, c7, c5, 6       @ BPIALL      instruction or prediction
+    dsb                                 @             for it survives
+    isb
+    bx      lr
+kml_relocate_rest:                      @ now running in the destination's head
+    movs    r4, r3                      @ the rest of the image, if any
+    blne    kml_copy_forward
+    b       kml_relocate_done
+kml_relocate_up:
+    add     r0, r0, r3                  @ copy backwards, from the ends down
+    add     r1, r1, r3
+3:  ldmdb   r0!, {{r2, r4, r5, r7}}
+    stmdb   r1!, {{r2, r4, r5, r7}}
+    ldmdb   r0!, {{r2, r4, r5, r7}}
+    stmdb   r1!, {{r2, r4, r5, r7}}
+    subs    r3, r3, #32
+    bhi     3b
+kml_relocate_done:
+    mov     r0, #0
+    dsb                                 @ every word is in memory
+    mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU: nothing fetched from the old
+    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL   place may be used at the new
+    dsb
+    isb
+    ldr     r0, =(kml_relocated - _start)
+    ldr     r1, =__kml_entry_physical
+    add     r0, r0, r1
+    bx      r0                          @ continue at the link address
+
+// kml_copy_forward: copy r4 bytes (a multiple of 32, more than 0) from r0
+// to r1, ascending. In: r0 source, r1 destination, r4 count. Out: r0, r1
+// past the copied bytes, r4 = 0. Clobbers r2, r5, r7, r8. No stack.
+kml_copy_forward:
+    ldmia   r0!, {{r2, r5, r7, r8}}
+    stmia   r1!, {{r2, r5, r7, r8}}
+    ldmia   r0!, {{r2, r5, r7, r8}}
+    stmia   r1!, {{r2, r5, r7, r8}}
+    subs    r4, r4, #32
+    bhi     kml_copy_forward
+    bx      lr
+
+// kml_relocation_impossible: loaded less than the head's size away from the
+// link address. Nothing can be printed yet; a debugger finds us here.
+kml_relocation_impossible:
+    wfe
+    b       kml_relocation_impossible
+    .ltorg                              @ the literals above stay in the head
+    .global kml_relocation_end          @ linker/kernel.ld checks that the code
+kml_relocation_end:                     @ and literals above fit in the head
+    .global kml_relocation_head
+    .set    kml_relocation_head, {relocation_head}
+
+kml_relocated:
     adr     r8, _start                  @ r8 = physical address of _start
     ldr     r9, =_start                 @ r9 = its link (virtual) address
     sub     r8, r9, r8                  @ r8 = virtual - physical
@@ -265,4 +394,13 @@ kml_fiq_stack_top:
     sctlr_set = const SCTLR_SET,
     svc_stack_size = const SVC_STACK_SIZE,
     exception_stack_size = const EXCEPTION_STACK_SIZE,
+    zimage_magic = const image::ZIMAGE_MAGIC,
+    zimage_endian = const image::ZIMAGE_ENDIAN_LITTLE,
+    zimage_magic2 = const image::ZIMAGE_MAGIC2,
+    table_offset = const image::TABLE_OFFSET,
+    initrd_tag_words = const image::EMBEDDED_INITRD_TAG_WORDS,
+    initrd_tag = const image::EMBEDDED_INITRD_TAG,
+    initrd_field_offset = const image::EMBEDDED_INITRD_FIELD_OFFSET,
+    relocation_head = const image::RELOCATION_HEAD,
+    image_align = const image::IMAGE_ALIGN,
 );

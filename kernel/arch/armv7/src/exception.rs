@@ -7,7 +7,8 @@
 //! (DFSR/IFSR, DFAR/IFAR) into a `kernel::trap::UserFault` for the core's
 //! fault handling (demand paging, copy-on-write, or a signal); an undefined
 //! instruction is SIGILL. An exception taken in kernel code is a kernel
-//! fault: reported with a register dump, and the kernel stops.
+//! fault: reported with a register dump, and the kernel stops, unless it
+//! is one that a hardware probe (`crate::probe`) expects.
 
 use crate::cpu;
 use crate::fault_status::{FaultCause, FaultStatus};
@@ -85,6 +86,12 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
         crate::vectors::count_exception();
     }
     if !matches!(frame.psr & MODE_MASK, MODE_USR | MODE_SYS) {
+        // A probe of the hardware (`crate::probe`) expects this fault and
+        // resumes with an error result; the return path restores the frame
+        // as it stands, User sp and lr untouched.
+        if crate::probe::recover(frame, kind) {
+            return;
+        }
         // The frame's sp/lr slots hold User registers; the kernel's own were
         // the SVC stack above the frame and the SVC lr.
         frame.sp = frame as *mut TrapFrame as u32 + FRAME_SIZE as u32;

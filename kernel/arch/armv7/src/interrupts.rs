@@ -45,8 +45,6 @@ pub struct InterruptWiring {
     pub timer: EventTimer,
     /// The event timer's interrupt ID.
     pub timer_interrupt: u32,
-    /// The console UART's interrupt ID.
-    pub console_interrupt: u32,
 }
 
 struct Interrupts {
@@ -60,9 +58,14 @@ struct Interrupts {
 static INTERRUPTS: Once<Interrupts> = Once::new();
 
 /// Maps and initialises the GIC and the event timer, and enables the
-/// timer's and the console's lines. `periphclk_hz` is the A9 private
-/// timer's input clock (unused for the generic timer).
-pub fn init(wiring: &InterruptWiring, periphclk_hz: u32) -> Result<(), mmu::MapError> {
+/// timer's and the console's (`console_interrupt`: the UART the board
+/// chose) lines. `periphclk_hz` is the A9 private timer's input clock
+/// (unused for the generic timer).
+pub fn init(
+    wiring: &InterruptWiring,
+    console_interrupt: u32,
+    periphclk_hz: u32,
+) -> Result<(), mmu::MapError> {
     // SAFETY: the board names its GIC blocks and timer: devices.
     let (distributor, cpu_interface) = unsafe {
         (
@@ -86,7 +89,7 @@ pub fn init(wiring: &InterruptWiring, periphclk_hz: u32) -> Result<(), mmu::MapE
         cpu_interface: unsafe { GicCpuInterface::new(cpu_interface.as_usize()) },
         private_timer,
         timer_interrupt: wiring.timer_interrupt,
-        console_interrupt: wiring.console_interrupt,
+        console_interrupt,
     });
     interrupts.distributor.init();
     interrupts.cpu_interface.init();
@@ -145,8 +148,10 @@ pub fn dispatch_pending() {
     }
 }
 
-/// Waits for an interrupt with interrupts masked, then dispatches.
+/// Waits for an interrupt with interrupts masked, then dispatches. An
+/// outer cache that needs draining first (erratum 769419) is drained.
 pub fn wait_for_interrupt() {
+    crate::cache::before_idle();
     crate::cpu::wait_for_interrupt();
     dispatch_pending();
 }

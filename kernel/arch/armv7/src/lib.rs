@@ -17,18 +17,25 @@
 
 extern crate alloc;
 
+pub mod a9_errata;
 pub mod descriptor;
 pub mod fault_status;
+pub mod image;
 pub mod layout;
 pub mod midr;
 pub mod mode;
 pub mod page_table;
+pub mod set_way;
 pub mod trap_frame;
 
+#[cfg(target_arch = "arm")]
+pub mod a9_mpcore;
 #[cfg(target_arch = "arm")]
 pub mod address_space;
 #[cfg(target_arch = "arm")]
 pub mod boot;
+#[cfg(target_arch = "arm")]
+pub mod cache;
 #[cfg(target_arch = "arm")]
 pub mod context;
 #[cfg(target_arch = "arm")]
@@ -45,6 +52,10 @@ pub mod memory_setup;
 pub mod mmu;
 #[cfg(target_arch = "arm")]
 pub mod platform;
+#[cfg(target_arch = "arm")]
+pub mod probe;
+#[cfg(target_arch = "arm")]
+pub mod reset_coherency;
 #[cfg(target_arch = "arm")]
 pub mod semihosting;
 #[cfg(target_arch = "arm")]

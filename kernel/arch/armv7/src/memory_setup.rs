@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! From the boot page table to the kernel's final view of memory.
 //!
-//! The reset code maps only the first 32 MiB of RAM. Here, with a console
-//! already registered so every problem can be reported, we drop the boot
+//! The reset code maps only the first 32 MiB of RAM. Here we drop the boot
 //! identity section, split the address space (TTBCR.N), map and read the
 //! device tree the loader passed, and extend the linear map to all the RAM
 //! it describes (up to [`LINEAR_MAP_MAX`]). The result is the
 //! `kernel::boot::BootInfo` the generic core starts from.
+//!
+//! It comes in two steps because the device tree decides which UART is the
+//! console (`/chosen/stdout-path`): [`read_boot_device_tree`] runs before
+//! there is a console and prints nothing, keeping any problem for
+//! [`finish_memory_setup`], which runs once the console is registered.
 
 use crate::descriptor::{Attributes, SECTION_SIZE};
+use crate::image::EmbeddedInitrd;
 use crate::layout::{
     BOOT_LINEAR_MAP_SIZE, DEVICE_TREE_WINDOW, DEVICE_TREE_WINDOW_SIZE, KERNEL_VIRTUAL_BASE,
     LINEAR_MAP_MAX,
@@ -30,6 +35,10 @@ unsafe extern "C" {
     static __kernel_end: u8;
     /// The reset entry point (virtual).
     fn _start();
+    /// The image table's embedded-ramdisk record: offset from `_start` and
+    /// size, written into the image by `cargo xtask build --embed-initrd`
+    /// after linking (`crate::image`; defined in `boot`).
+    static kml_embedded_initrd: [u32; 2];
 }
 
 /// The physical address where RAM starts, as the board's linker fragment
@@ -39,25 +48,82 @@ pub fn ram_base() -> PhysAddr {
     PhysAddr(&raw const __kml_ram_phys_base as usize as u32)
 }
 
-/// Finishes memory set-up and describes it for the core.
-///
-/// `device_tree` is r2 from the boot loader (0 if none), `virtual_minus_physical`
-/// the offset the reset code computed, `default_ram_size` what the board has
-/// when no device tree says otherwise.
+/// What the first look at the device tree found, before any console.
+pub struct EarlyDeviceTree {
+    /// The parsed tree, if one was passed and is usable.
+    pub tree: Option<DeviceTreeInfo<'static>>,
+    /// Where its blob lies.
+    blob: Option<PhysRange>,
+    /// What went wrong, to report once there is a console.
+    problem: Option<DeviceTreeProblem>,
+}
+
+/// Why the boot loader's device tree was not used.
+enum DeviceTreeProblem {
+    /// Its window could not be mapped.
+    Unmappable(PhysAddr, mmu::MapError),
+    /// It is not a device tree we can read.
+    Unusable(PhysAddr, devicetree::DeviceTreeError),
+}
+
+/// Leaves the boot regime (identity section gone, address space split)
+/// and maps and parses the device tree at `device_tree` (r2 from the boot
+/// loader; 0 if none). Prints nothing: there is no console yet.
 ///
 /// # Safety
-/// Call once, from `kml_board_main`, before anything else uses memory below
-/// 2 GiB or the device tree window.
-pub unsafe fn finish_memory_setup(
+/// Call once, first thing in `kml_board_main`, before anything else uses
+/// memory below 2 GiB or the device tree window; `virtual_minus_physical`
+/// is the reset code's.
+pub unsafe fn read_boot_device_tree(
     device_tree: PhysAddr,
     virtual_minus_physical: u32,
-    default_ram_size: u32,
-) -> BootInfo {
+) -> EarlyDeviceTree {
     let identity =
         VirtAddr((_start as *const () as usize as u32).wrapping_sub(virtual_minus_physical));
     // SAFETY: we run at virtual addresses since kml_virtual_entry; the
     // identity section only held the reset code.
     unsafe { mmu::split_address_space(identity) };
+    // SAFETY: called once, before anything else uses the window.
+    match unsafe { read_device_tree(device_tree) } {
+        Ok(Some((tree, blob))) => EarlyDeviceTree {
+            tree: Some(tree),
+            blob: Some(blob),
+            problem: None,
+        },
+        Ok(None) => EarlyDeviceTree {
+            tree: None,
+            blob: None,
+            problem: None,
+        },
+        Err(problem) => EarlyDeviceTree {
+            tree: None,
+            blob: None,
+            problem: Some(problem),
+        },
+    }
+}
+
+/// Finishes memory set-up and describes it for the core: reports what
+/// [`read_boot_device_tree`] could not, checks the load address, and maps
+/// all the RAM the tree (or `default_ram_size`) describes.
+///
+/// # Safety
+/// Call once, after [`read_boot_device_tree`], with its result and the
+/// same offset.
+pub unsafe fn finish_memory_setup(
+    early: EarlyDeviceTree,
+    virtual_minus_physical: u32,
+    default_ram_size: u32,
+) -> BootInfo {
+    match early.problem {
+        Some(DeviceTreeProblem::Unmappable(address, error)) => {
+            println!("warning: cannot map the device tree at {address}: {error:?}");
+        }
+        Some(DeviceTreeProblem::Unusable(address, error)) => {
+            println!("warning: device tree at {address} unusable ({error}); using board defaults");
+        }
+        None => {}
+    }
     let expected = KERNEL_VIRTUAL_BASE.wrapping_sub(ram_base().as_u32());
     assert_eq!(
         virtual_minus_physical,
@@ -65,21 +131,50 @@ pub unsafe fn finish_memory_setup(
         "kernel loaded at the wrong address: linked for RAM at {}",
         ram_base()
     );
-
-    // SAFETY: called once, before anything else uses the window.
-    let (tree, blob) = unsafe { read_device_tree(device_tree) }.unzip();
+    let tree = early.tree;
     let ram = tree.as_ref().and_then(|tree| tree.memory).map_or_else(
         || PhysRange::from_start_size(ram_base(), default_ram_size).expect("board RAM below 4 GiB"),
         |ram| clip_to_kernel_base(ram, default_ram_size),
     );
     let linear_map = extend_linear_map(ram);
+    let kernel_image = kernel_image();
+    let embedded_initrd = embedded_initrd(kernel_image);
     BootInfo {
         device_tree: tree,
-        device_tree_blob: blob,
+        device_tree_blob: early.blob,
         ram,
         linear_map,
-        kernel_image: kernel_image(),
-        entry_mode: "SVC",
+        // The ramdisk is part of the loaded image: nothing may go there.
+        kernel_image: PhysRange {
+            start: kernel_image.start,
+            end: embedded_initrd.map_or(kernel_image.end, |initrd| initrd.end),
+        },
+        embedded_initrd,
+    }
+}
+
+/// The ramdisk `cargo xtask build --embed-initrd` appended to the image, if
+/// the image's table records one. It lies past the kernel's `.bss`, so
+/// nothing has touched it since the loader (or the relocation) put it
+/// there; a record that says otherwise is reported and ignored.
+fn embedded_initrd(kernel_image: PhysRange) -> Option<PhysRange> {
+    // SAFETY: the record is two words of the image's header, which nothing
+    // writes at run time; a volatile read because xtask fills them in after
+    // the compiler last saw them.
+    let words = unsafe { core::ptr::read_volatile(&raw const kml_embedded_initrd) };
+    let record = EmbeddedInitrd::from_words(words)?;
+    let start = kernel_image.start.checked_add(record.offset);
+    let range = start.and_then(|start| PhysRange::from_start_size(start, record.size));
+    match range {
+        Some(range) if range.start >= kernel_image.end => Some(range),
+        _ => {
+            println!(
+                "warning: the image records an embedded ramdisk at offset {:#x} ({} bytes), \
+                 inside the kernel or past 4 GiB; ignored",
+                record.offset, record.size
+            );
+            None
+        }
     }
 }
 
@@ -100,14 +195,17 @@ fn clip_to_kernel_base(ram: PhysRange, default_ram_size: u32) -> PhysRange {
     PhysRange::from_start_size(ram_base(), default_ram_size).expect("board RAM below 4 GiB")
 }
 
-/// Maps the device tree blob read-only into its window and parses it.
-/// Problems are reported and yield `None`: the board defaults still boot.
+/// Maps the device tree blob read-only into its window and parses it:
+/// `Ok(None)` when none was passed, an error (for the caller to report
+/// once it can) when it cannot be used; the board defaults still boot.
 ///
 /// # Safety
 /// Call once; the window must be unused.
-unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>, PhysRange)> {
+unsafe fn read_device_tree(
+    address: PhysAddr,
+) -> Result<Option<(DeviceTreeInfo<'static>, PhysRange)>, DeviceTreeProblem> {
     if address.as_u32() == 0 {
-        return None;
+        return Ok(None);
     }
     let read_only = Attributes {
         access: crate::descriptor::Access::KernelReadOnly,
@@ -124,10 +222,7 @@ unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>
             read_only,
         )
     };
-    if let Err(error) = mapped {
-        println!("warning: cannot map the device tree at {address}: {error:?}");
-        return None;
-    }
+    mapped.map_err(|error| DeviceTreeProblem::Unmappable(address, error))?;
     let start = DEVICE_TREE_WINDOW + (address.as_u32() & (SECTION_SIZE - 1));
     let available = (DEVICE_TREE_WINDOW + DEVICE_TREE_WINDOW_SIZE - start) as usize;
     // SAFETY: the window maps at least `available` bytes from `start`,
@@ -141,16 +236,8 @@ unsafe fn read_device_tree(address: PhysAddr) -> Option<(DeviceTreeInfo<'static>
         let blob = window.get(..size).ok_or(truncated)?;
         devicetree::parse(blob)
     });
-    match parsed {
-        Ok(tree) => {
-            let range = PhysRange::from_start_size(address, tree.total_size as u32)?;
-            Some((tree, range))
-        }
-        Err(error) => {
-            println!("warning: device tree at {address} unusable ({error}); using board defaults");
-            None
-        }
-    }
+    let tree = parsed.map_err(|error| DeviceTreeProblem::Unusable(address, error))?;
+    Ok(PhysRange::from_start_size(address, tree.total_size as u32).map(|range| (tree, range)))
 }
 
 /// Maps the rest of RAM (past the boot map) into the linear map.
@@ -180,7 +267,8 @@ fn extend_linear_map(ram: PhysRange) -> LinearMap {
     }
 }
 
-/// The physical range of the kernel image, .bss included.
+/// The physical range of the kernel image, .bss included (an embedded
+/// ramdisk excluded).
 fn kernel_image() -> PhysRange {
     // Only the symbols' addresses are taken, never their contents.
     let (start, end) = (

@@ -6,9 +6,8 @@
 //! crate makes a `static` of it with its own name.
 
 use crate::address_space::Armv7AddressSpace;
-use crate::{context, cpu, mmu, semihosting};
+use crate::{context, cpu, mmu, probe, semihosting};
 use alloc::boxed::Box;
-use alloc::string::{String, ToString};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::addr::{PhysAddr, VirtAddr};
 use kernel::platform::{ExitStatus, InjectedFault, Platform};
@@ -56,8 +55,8 @@ impl Platform for Armv7Platform {
         self.board_name
     }
 
-    fn cpu_description(&self) -> String {
-        cpu::main_id().to_string()
+    fn describe_cpu(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{}", cpu::main_id())
     }
 
     fn translate(&self, address: VirtAddr) -> Option<PhysAddr> {
@@ -85,6 +84,25 @@ impl Platform for Armv7Platform {
                 unsafe { core::arch::asm!("udf #0xcafe", options(nomem, nostack)) };
             }
         }
+    }
+
+    fn fault_recovery_works(&self) -> bool {
+        static WORD: u32 = 0x4B4D_4C3F;
+        // SAFETY: both reads have no side effect: one of a static word,
+        // one of an address nothing maps, whose translation fault the
+        // probe turns into `None`.
+        let (mapped, unmapped) = unsafe {
+            (
+                probe::read_word(&raw const WORD as usize),
+                probe::read_word(UNMAPPED_KERNEL_ADDRESS as usize),
+            )
+        };
+        // Also the UNDEFINED path: reading SCR is UNDEFINED in the
+        // Non-secure state and on cores without the Security Extensions
+        // (QEMU's virt), and reads fine in the Secure state (sabrelite);
+        // either way it must come back here.
+        let _ = probe::secure_configuration();
+        mapped == Some(WORD) && unmapped.is_none()
     }
 
     fn halt(&self, status: ExitStatus, semihosting: bool) -> ! {

@@ -1,29 +1,32 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The common path from a board's entry to the generic kernel.
 //!
-//! Every board does the same things after reset: map its console UART,
-//! build the driver, register it, finish memory set-up and hand over to the
-//! core. They live here so a board crate only states facts ([`Board`]) and
-//! picks a driver type.
+//! Every board does the same things after reset: read the device tree,
+//! pick its console UART (the tree's `stdout-path` may choose), map it,
+//! build the driver, register it, finish memory set-up, bring up what the
+//! SoC needs before interrupts (the i.MX6Q's SCU and L2 cache) and hand
+//! over to the core. They live here so a board crate only states facts
+//! ([`Board`]) and picks a driver type.
 
+use crate::a9_mpcore::{self, A9MpCore};
 use crate::generic_timer::GenericTimer;
 use crate::interrupts::InterruptWiring;
-use crate::memory_setup::finish_memory_setup;
+use crate::memory_setup::{finish_memory_setup, read_boot_device_tree};
 use crate::platform::Armv7Platform;
 use crate::{cpu, mmu};
 use drivers::a9_global_timer::A9GlobalTimer;
 use kernel::addr::PhysAddr;
 use kernel::console::Console;
+use kernel::console_selection::ConsoleSelection;
 use spin::Once;
 
 /// The facts a board crate supplies.
 pub struct Board {
     /// The board's platform (its name and CPU services).
     pub platform: Armv7Platform,
-    /// Physical address of the console UART's registers.
-    pub console_uart: PhysAddr,
-    /// Size of the console UART's register block.
-    pub console_uart_size: u32,
+    /// Which UART is the console: one, or the device tree's choice among
+    /// several (all driven by the board's one console driver type).
+    pub console: ConsoleSelection,
     /// RAM size when the boot loader passes no device tree.
     pub default_ram_size: u32,
     /// The free-running counter behind `clock_gettime`.
@@ -33,6 +36,10 @@ pub struct Board {
     /// Board-specific interrupt routing to do before the GIC is enabled
     /// (the AM572x's IRQ crossbar and wakeup generator), if any.
     pub route_interrupts: Option<fn()>,
+    /// The Cortex-A9 MPCore's SCU and L2C-310 (i.MX6Q), brought up before
+    /// interrupts; `None` where the core has neither to set up (the
+    /// Cortex-A15's L2 is integrated and needs no driver).
+    pub mpcore: Option<A9MpCore>,
 }
 
 /// Where a board's monotonic clock comes from.
@@ -99,15 +106,21 @@ pub struct ResetArguments {
 /// # Safety
 /// Call once, from `kml_board_main`, with the reset code's arguments;
 /// `new_console` must build a `C` driver for a device of `C`'s kind at the
-/// virtual address it is given, and `board.console_uart` must be one.
+/// virtual address it is given, and every UART `board.console` can pick
+/// must be one.
 pub unsafe fn start_kernel<C: Console + 'static>(
     board: &'static Board,
     console: &'static Once<C>,
     new_console: unsafe fn(usize) -> C,
     reset: ResetArguments,
 ) -> ! {
-    // SAFETY: the caller vouches the address is the console UART, a device.
-    let mapped = unsafe { mmu::map_device(board.console_uart, board.console_uart_size) };
+    // SAFETY: the caller runs this once, first thing after reset.
+    let early =
+        unsafe { read_boot_device_tree(PhysAddr(reset.device_tree), reset.virtual_minus_physical) };
+    let (uart, reason) = board.console.choose(early.tree.as_ref());
+    // SAFETY: the caller vouches every console choice is such a UART, a
+    // device.
+    let mapped = unsafe { mmu::map_device(uart.physical, uart.size) };
     let Ok(registers) = mapped else {
         // No console to complain on: stop where a debugger can see it.
         loop {
@@ -118,15 +131,19 @@ pub unsafe fn start_kernel<C: Console + 'static>(
     // its only handle (called once).
     let console = console.call_once(|| unsafe { new_console(registers.as_usize()) });
     kernel::console::register(console);
-    // SAFETY: the caller runs this once, first thing after reset.
-    let mut boot = unsafe {
-        finish_memory_setup(
-            PhysAddr(reset.device_tree),
-            reset.virtual_minus_physical,
-            board.default_ram_size,
-        )
-    };
-    boot.entry_mode = crate::mode::mode_name(reset.entry_psr);
+    kernel::boot::print_greeting(&board.platform, crate::mode::mode_name(reset.entry_psr));
+    kernel::println!(
+        "Console: {} at {} (interrupt {}): {reason}",
+        uart.name,
+        uart.physical,
+        uart.interrupt
+    );
+    // SAFETY: once, right after `read_boot_device_tree`, with its result.
+    let boot =
+        unsafe { finish_memory_setup(early, reset.virtual_minus_physical, board.default_ram_size) };
+    if let Some(mpcore) = &board.mpcore {
+        a9_mpcore::bring_up(mpcore);
+    }
     let device_tree_hz = boot
         .device_tree
         .as_ref()
@@ -146,7 +163,7 @@ pub unsafe fn start_kernel<C: Console + 'static>(
     if let Some(route) = board.route_interrupts {
         route();
     }
-    match crate::interrupts::init(&board.interrupts, periphclk_hz) {
+    match crate::interrupts::init(&board.interrupts, uart.interrupt, periphclk_hz) {
         Ok(()) => console.enable_input_interrupt(),
         Err(error) => kernel::println!("interrupts: cannot map the GIC or timer: {error:?}"),
     }

@@ -29,7 +29,8 @@ core::arch::global_asm!(
     .arch armv7-a
     .arm
 
-// KML_ENTRY name, lr_adjust, kind: one exception's entry.
+// KML_ENTRY name, lr_adjust, kind, barrier: one exception's entry;
+// `barrier` (optional) is an instruction to run first.
 // In: the exception's mode, lr = preferred return address + lr_adjust,
 //     IRQs masked by the exception entry.
 // Builds on the SVC stack (offsets from the final sp):
@@ -37,9 +38,10 @@ core::arch::global_asm!(
 //   [sp + 60] user lr  [sp + 64] pc (return address)  [sp + 68] psr
 // Out: SVC mode; calls kml_exception_entry(frame, kind, lr_svc) and then
 // returns through kml_return_from_exception. Clobbers everything (saved).
-    .macro KML_ENTRY name, lr_adjust, kind
+    .macro KML_ENTRY name, lr_adjust, kind, barrier=
     .section .text.kml_vectors.\name, "ax"
 \name:
+    \barrier                            @ (a DSB for the data abort: below)
     sub     lr, lr, #\lr_adjust         @ lr = where to resume / what trapped
     srsdb   sp!, #{mode_svc}            @ push lr and spsr onto the SVC stack
     cps     #{mode_svc}                 @ and carry on in SVC mode
@@ -83,7 +85,12 @@ kml_svc_fast:
     movs    pc, lr                      @ return, CPSR from SPSR
     .ltorg
     KML_ENTRY kml_prefetch_entry,   4, {kind_prefetch}
-    KML_ENTRY kml_data_abort_entry, 8, {kind_data}
+    @ The Cortex-A9's erratum 775420 (Linux: ARM_ERRATA_775420): a data
+    @ cache maintenance operation that aborts, then an ISB with no DSB in
+    @ between, can deadlock the core. Trusted (SYSTEM-mode) programs may
+    @ issue such operations on any address, so the data abort entry starts
+    @ with the DSB ARM prescribes; no other entry needs it.
+    KML_ENTRY kml_data_abort_entry, 8, {kind_data}, dsb
     KML_ENTRY kml_irq_entry,        4, {kind_irq}
     KML_ENTRY kml_fiq_entry,        4, {kind_fiq}
 
