@@ -119,9 +119,20 @@ pub fn leave() {
     switch(Reason::Block);
 }
 
-/// Gives up the CPU to threads of the same priority.
+/// Gives up the CPU to threads of the same priority. Alone at its
+/// priority (nobody queued at or above it), the thread keeps the CPU at
+/// once, as on Linux, without touching the run queue or the timer.
 pub fn yield_now() {
-    switch(Reason::Yield);
+    let alone = with_table(|table| {
+        let level = table.current().level();
+        table
+            .run_queue
+            .peek_level()
+            .is_none_or(|queued| queued < level)
+    });
+    if !alone {
+        switch(Reason::Yield);
+    }
 }
 
 /// Makes every thread waiting for `event` runnable.
