@@ -17,7 +17,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use userlib::syscall::{self, Fd, Signal};
+use userlib::syscall::{self, Fd, Pid, Signal};
 use userlib::{Errno, eprintln, print};
 
 use super::{Outcome, Passed, failed};
@@ -30,13 +30,13 @@ const TRUSTED: &str = "/trusted/kml-calls";
 /// Output longer than this is a runaway program.
 const MAX_OUTPUT: usize = 4096;
 
-/// Runs `program` with `arguments`, its stdout into a pipe we read to the
-/// end; returns its output and its wait status.
-fn capture(
+/// Starts `program` with `arguments` in a child whose stdout is a pipe;
+/// returns the child and the pipe's read end.
+fn spawn_piped(
     launcher: &Launcher,
     program: &str,
     arguments: &[&str],
-) -> Result<(String, syscall::WaitStatus), String> {
+) -> Result<(Pid, Fd), String> {
     let output = syscall::pipe().map_err(failed("pipe"))?;
     let child = in_child(|| {
         if syscall::dup2(output.write, Fd::STDOUT).is_err() {
@@ -51,8 +51,19 @@ fn capture(
         EXEC_FAILED
     })?;
     let _ = syscall::close(output.write);
-    let text = read_to_end(output.read);
-    let _ = syscall::close(output.read);
+    Ok((child, output.read))
+}
+
+/// Runs `program` with `arguments`, its stdout into a pipe we read to the
+/// end; returns its output and its wait status.
+fn capture(
+    launcher: &Launcher,
+    program: &str,
+    arguments: &[&str],
+) -> Result<(String, syscall::WaitStatus), String> {
+    let (child, output) = spawn_piped(launcher, program, arguments)?;
+    let text = read_to_end(output);
+    let _ = syscall::close(output);
     let status = wait_for(child)?;
     Ok((text?, status))
 }
@@ -96,22 +107,11 @@ pub fn kml_calls(launcher: &Launcher) -> Outcome {
 
 /// `/trusted/kml-calls sleep`, killed in its sleep.
 pub fn kml_kill(launcher: &Launcher) -> Outcome {
-    let output = syscall::pipe().map_err(failed("pipe"))?;
-    let child = in_child(|| {
-        if syscall::dup2(output.write, Fd::STDOUT).is_err() {
-            return EXEC_FAILED;
-        }
-        let _ = syscall::close(output.read);
-        let _ = syscall::close(output.write);
-        let error = launcher.exec(TRUSTED, &[TRUSTED, "sleep"], &[]);
-        eprintln!("kml-kill: execve {TRUSTED}: {}", errno_name(error));
-        EXEC_FAILED
-    })?;
-    let _ = syscall::close(output.write);
+    let (child, output) = spawn_piped(launcher, TRUSTED, &["sleep"])?;
     // Its line says it is about to sleep; give it time to get there.
     let mut line = [0u8; 64];
-    let said = syscall::read(output.read, &mut line).map_err(failed("read"))?;
-    let _ = syscall::close(output.read);
+    let said = syscall::read(output, &mut line).map_err(failed("read"))?;
+    let _ = syscall::close(output);
     print!("{}", String::from_utf8_lossy(&line[..said]));
     syscall::sleep_nanoseconds(10_000_000).map_err(failed("nanosleep"))?;
     syscall::kill(child, Signal::SIGKILL).map_err(failed("kill"))?;
