@@ -539,7 +539,10 @@ mod tests {
         assert_eq!(spec.append, APPEND);
         assert_eq!(spec.qemu_args, ICOUNT);
         assert_eq!(spec.boards, DEFAULT_BOARDS);
-        assert!(spec.test_programs);
+        assert!(matches!(
+            spec.initrd,
+            crate::expect::InitrdChoice::TestPrograms
+        ));
         let sources: Vec<&str> = spec.patterns.iter().map(|p| p.source.as_str()).collect();
         for operation in OPERATIONS {
             let wanted = format!(

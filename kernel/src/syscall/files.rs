@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! File system calls: the console, ramdisk files and directories, pipes.
+//! File system calls: the console, ramdisk files, directories and links, pipes.
 //!
 //! The ramdisk is read-only: opening for writing, creating or truncating
 //! is `EROFS`. Reads and writes copy through `uaccess` in chunks, so a bad
@@ -228,6 +228,47 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
         FileKind::Ramdisk(entry)
     };
     install(file::open(kind, flags), flags & fcntl::O_CLOEXEC != 0)
+}
+
+/// readlinkat(dirfd, path, buffer, size): the target of the ramdisk
+/// symlink `path` names, cut to `size` bytes, without a NUL (Linux's
+/// rules). `EINVAL` for a size of 0 or a path that is not a symlink;
+/// `ENOENT` for one that does not exist, `/proc/self/exe` included: there
+/// is no `/proc`. A directory descriptor other than `AT_FDCWD` with a
+/// relative path is `ENOSYS`, as for openat.
+pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u32, Errno> {
+    if size as i32 <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    with_current(|process| {
+        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+        if path.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
+            return Err(Errno::ENOSYS);
+        }
+        let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+        let entry = ramdisk
+            .resolve(&resolved.ramdisk, crate::ramdisk::Follow::AllButLast)
+            .map_err(lookup_errno)?;
+        let target = entry.link_target().ok_or(Errno::EINVAL)?.as_bytes();
+        let length = target.len().min(size as usize);
+        uaccess::copy_to_user(&mut process.memory, buffer, &target[..length])?;
+        Ok(length as u32)
+    })
+}
+
+/// The errno for a failed ramdisk lookup.
+fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
+    use crate::ramdisk::LookupError;
+    match error {
+        LookupError::NotFound => Errno::ENOENT,
+        LookupError::NotADirectory => Errno::ENOTDIR,
+        LookupError::TooManySymlinks => Errno::ELOOP,
+    }
 }
 
 /// Puts `file` in the lowest free descriptor.
