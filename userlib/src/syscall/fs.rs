@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Files by path: open, openat, lseek, fstat64 and directory listing.
+//! Files by path: open, openat, lseek, fstat64, readlink, directory listing.
 //!
 //! The flag values, [`Stat64`] and the `d_type` values are `abi`'s, the
 //! ones the kernel uses: ARM's open flags differ from the generic ones for
@@ -50,6 +50,28 @@ pub fn openat(dir: Fd, path: &CStr, flags: u32, mode: u32) -> Result<Fd, Errno> 
         )
     })
     .map(|fd| Fd(fd as i32))
+}
+
+/// `readlink(path, buffer)`: the symlink's target, cut to the buffer
+/// (no NUL is added).
+pub fn readlink<'a>(path: &CStr, buffer: &'a mut [u8]) -> Result<&'a [u8], Errno> {
+    readlinkat(AT_FDCWD, path, buffer)
+}
+
+/// `readlinkat(dir, path, buffer)`.
+pub fn readlinkat<'a>(dir: Fd, path: &CStr, buffer: &'a mut [u8]) -> Result<&'a [u8], Errno> {
+    // SAFETY: the kernel reads the NUL-terminated `path` and writes at
+    // most `buffer.len()` bytes into `buffer`.
+    let length = decode(unsafe {
+        raw::syscall4(
+            Sysnum::Readlinkat,
+            dir.0 as usize,
+            path.as_ptr() as usize,
+            buffer.as_mut_ptr() as usize,
+            buffer.len(),
+        )
+    })?;
+    Ok(&buffer[..length.min(buffer.len())])
 }
 
 /// `lseek(fd, offset, whence)` with a 32-bit offset; returns the new position.
