@@ -97,6 +97,12 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Close => files::close(a0).into(),
         Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
+        Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),
+        Sysnum::Lstat64 => {
+            let nofollow = abi::fcntl::AT_SYMLINK_NOFOLLOW;
+            files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, nofollow).into()
+        }
+        Sysnum::Fstatat64 => files::fstatat64(a0, a1, a2, a3).into(),
         Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),
         Sysnum::Pipe => files::pipe2(a0, 0).into(),
         Sysnum::Pipe2 => files::pipe2(a0, a1).into(),

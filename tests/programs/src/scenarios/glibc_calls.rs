@@ -7,13 +7,15 @@
 //! scenarios after it. The child checks, in order: set_tid_address and
 //! set_robust_list, umask, madvise (DONTNEED reads back zeros), the
 //! resource limits (and that a grandchild inherits lowered ones), the
-//! `_time64` clocks, readlink on the test root's symlink, getrandom and
-//! prctl. Each check that fails prints one `glibc-calls:` line and the
-//! child exits 1. Bad pointers go through the raw call with an address in
-//! kernel space, which the kernel must refuse with `EFAULT`.
+//! `_time64` clocks, readlink and stat64/lstat64 on the test root's
+//! symlink, getrandom and prctl. Each check that fails prints one
+//! `glibc-calls:` line and the child exits 1. Bad pointers go through
+//! the raw call with an address in kernel space, which the kernel must
+//! refuse with `EFAULT`.
 
 use alloc::format;
 use alloc::string::String;
+use core::ffi::CStr;
 
 use userlib::Errno;
 use userlib::syscall::{self, Sysnum, raw};
@@ -267,6 +269,7 @@ fn links(link: &str) -> Result<(), String> {
         syscall::readlink(exe, &mut buffer).map(<[u8]>::len),
         Err(Errno::ENOENT),
     )?;
+    statuses(&path, &file)?;
     expect_error(
         "readlink(link, kernel address)",
         Sysnum::Readlink,
@@ -278,6 +281,33 @@ fn links(link: &str) -> Result<(), String> {
         Sysnum::Readlink,
         [path.as_ptr() as usize, 0, 0, 0, 0, 0],
         Errno::EINVAL,
+    )
+}
+
+/// stat64 follows the link to the file, lstat64 sees the link itself.
+fn statuses(link: &CStr, file: &CStr) -> Result<(), String> {
+    use syscall::{S_IFMT, S_IFREG};
+    let linked = syscall::stat64(link).map_err(failed("stat64(link)"))?;
+    let target = syscall::stat64(file).map_err(failed("stat64(file)"))?;
+    same("stat64(link) type", linked.st_mode & S_IFMT, S_IFREG)?;
+    same("stat64(link) inode", linked.st_ino, target.st_ino)?;
+    if target.st_size <= 0 {
+        return Err(format!("stat64(file) size {}", target.st_size));
+    }
+    let itself = syscall::lstat64(link).map_err(failed("lstat64(link)"))?;
+    same("lstat64(link) type", itself.st_mode & S_IFMT, 0o120_000)?;
+    same("lstat64(link) size", itself.st_size, 9)?;
+    let missing = syscall::stat64(c"/no/such/file").map(|status| status.st_ino);
+    same("stat64(missing)", missing, Err(Errno::ENOENT))?;
+    let empty = syscall::fstatat64(syscall::AT_FDCWD, c"", 0).map(|status| status.st_ino);
+    same("fstatat64(\"\")", empty, Err(Errno::ENOENT))?;
+    let flags = syscall::fstatat64(syscall::AT_FDCWD, file, 0x8000).map(|status| status.st_ino);
+    same("fstatat64(flags 0x8000)", flags, Err(Errno::EINVAL))?;
+    expect_error(
+        "stat64(file, kernel address)",
+        Sysnum::Stat64,
+        [file.as_ptr() as usize, KERNEL_ADDRESS, 0, 0, 0, 0],
+        Errno::EFAULT,
     )
 }
 
