@@ -50,6 +50,7 @@ pub mod pipe;
 pub mod platform;
 pub mod process;
 pub mod ramdisk;
+pub mod random;
 #[allow(unsafe_code)]
 pub mod sched;
 pub mod selftest;

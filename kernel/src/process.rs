@@ -7,6 +7,7 @@
 //! one core with interrupts off in system calls, so the lock only guards
 //! against re-entry, and nobody holds it across a context switch.
 
+pub mod attributes;
 pub mod exec;
 pub mod exit;
 pub mod fault;
@@ -70,6 +71,8 @@ pub struct Process {
     pub timed_out: bool,
     /// System calls its program made, by way in (svc or direct).
     pub syscalls: SyscallCounts,
+    /// Its umask, limits, name and thread hooks.
+    pub attributes: attributes::Attributes,
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
@@ -249,7 +252,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     let init = Process {
         pid: INIT,
         parent: Pid(0),
-        name: program.path,
+        name: program.path.clone(),
         memory: program.memory,
         files,
         working_directory: String::from("/"),
@@ -264,6 +267,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         timer: None,
         timed_out: false,
         syscalls: SyscallCounts::default(),
+        attributes: attributes::Attributes::new(&program.path),
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);

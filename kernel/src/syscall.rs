@@ -10,6 +10,7 @@
 //! SYSTEM-mode one by a direct call from the vDSO ([`Entry`]): the same
 //! frame, the same dispatch.
 
+mod attributes;
 mod entry;
 mod files;
 mod information;
@@ -80,6 +81,14 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::SchedRrGetInterval => scheduling::sched_rr_get_interval(a0, a1).into(),
         Sysnum::Getuid32 | Sysnum::Geteuid32 | Sysnum::Getgid32 | Sysnum::Getegid32 => Ok(0).into(),
         Sysnum::SetTls => process::set_tls(a0).into(),
+        Sysnum::SetTidAddress => attributes::set_tid_address(a0).into(),
+        Sysnum::SetRobustList => attributes::set_robust_list(a0, a1).into(),
+        Sysnum::Umask => attributes::umask(a0).into(),
+        Sysnum::Ugetrlimit => attributes::ugetrlimit(a0, a1).into(),
+        Sysnum::Setrlimit => attributes::setrlimit(a0, a1).into(),
+        Sysnum::Prlimit64 => attributes::prlimit64(a0, a1, a2, a3).into(),
+        Sysnum::Prctl => attributes::prctl(a0, a1).into(),
+        Sysnum::Getrandom => information::getrandom(a0, a1, a2).into(),
         Sysnum::Read => files::read(a0, a1, a2).into(),
         Sysnum::Write => files::write(a0, a1, a2).into(),
         Sysnum::Writev => files::writev(a0, a1, a2).into(),
@@ -88,6 +97,12 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Close => files::close(a0).into(),
         Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
+        Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),
+        Sysnum::Lstat64 => {
+            let nofollow = abi::fcntl::AT_SYMLINK_NOFOLLOW;
+            files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, nofollow).into()
+        }
+        Sysnum::Fstatat64 => files::fstatat64(a0, a1, a2, a3).into(),
         Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),
         Sysnum::Pipe => files::pipe2(a0, 0).into(),
         Sysnum::Pipe2 => files::pipe2(a0, a1).into(),
@@ -98,10 +113,13 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Getcwd => files::getcwd(a0, a1).into(),
         Sysnum::Chdir => files::chdir(a0).into(),
         Sysnum::Chroot => files::chroot(a0).into(),
+        Sysnum::Readlink => files::readlinkat(abi::fcntl::AT_FDCWD as u32, a0, a1, a2).into(),
+        Sysnum::Readlinkat => files::readlinkat(a0, a1, a2, a3).into(),
         Sysnum::Brk => memory::brk(a0).into(),
         Sysnum::Mmap2 => memory::mmap2(a0, a1, a2, a3, a4, a5).into(),
         Sysnum::Munmap => memory::munmap(a0, a1).into(),
         Sysnum::Mprotect => memory::mprotect(a0, a1, a2).into(),
+        Sysnum::Madvise => memory::madvise(a0, a1, a2).into(),
         Sysnum::Uname => information::uname(a0).into(),
         Sysnum::Sysinfo => information::sysinfo(a0).into(),
         Sysnum::ClockGettime => crate::time::clock_gettime(a0, a1).into(),
@@ -109,6 +127,9 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::ClockGetres => crate::time::clock_getres(a0, a1).into(),
         Sysnum::ClockNanosleep => crate::time::clock_nanosleep(a0, a1, a2, a3).into(),
         Sysnum::Gettimeofday => crate::time::gettimeofday(a0, a1).into(),
+        Sysnum::ClockGettime64 => crate::time::clock_gettime64(a0, a1).into(),
+        Sysnum::ClockGetresTime64 => crate::time::clock_getres64(a0, a1).into(),
+        Sysnum::ClockNanosleepTime64 => crate::time::clock_nanosleep64(a0, a1, a2, a3).into(),
         other => {
             report_unknown(other as u32);
             Outcome::Return(Err(Errno::ENOSYS))

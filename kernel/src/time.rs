@@ -14,7 +14,7 @@
 use crate::process::thread::Event;
 use crate::process::with_current;
 use crate::{platform, sched, uaccess};
-use abi::clock::{self, Timespec, Timeval};
+use abi::clock::{self, Timespec, Timespec64, Timeval};
 use abi::errno::Errno;
 
 /// A free-running clock.
@@ -134,6 +134,52 @@ pub fn clock_nanosleep(
 ) -> Result<u32, Errno> {
     check_clock(clock)?;
     let time = read_timespec(request)?;
+    let deadline = if flags & TIMER_ABSTIME != 0 {
+        time
+    } else {
+        now().saturating_add(time)
+    };
+    sleep_until(deadline);
+    Ok(0)
+}
+
+/// clock_gettime64(clock, timespec64): clock_gettime with the 16-byte
+/// `struct __kernel_timespec` (no 2038 wrap).
+pub fn clock_gettime64(clock: u32, address: u32) -> Result<u32, Errno> {
+    check_clock(clock)?;
+    let now = Timespec64::from_nanoseconds(now());
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    Ok(0)
+}
+
+/// clock_getres_time64(clock, timespec64) (NULL is allowed).
+pub fn clock_getres64(clock: u32, address: u32) -> Result<u32, Errno> {
+    check_clock(clock)?;
+    if address != 0 {
+        let resolution = Timespec64::from_nanoseconds(platform::get().clock_resolution());
+        with_current(|process| {
+            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+        })?;
+    }
+    Ok(0)
+}
+
+/// Reads a `struct __kernel_timespec` argument.
+fn read_timespec64(address: u32) -> Result<u64, Errno> {
+    let mut bytes = [0u8; Timespec64::SIZE];
+    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    Timespec64::from_bytes(&bytes).to_nanoseconds()
+}
+
+/// clock_nanosleep_time64(clock, flags, request, remainder).
+pub fn clock_nanosleep64(
+    clock: u32,
+    flags: u32,
+    request: u32,
+    _remainder: u32,
+) -> Result<u32, Errno> {
+    check_clock(clock)?;
+    let time = read_timespec64(request)?;
     let deadline = if flags & TIMER_ABSTIME != 0 {
         time
     } else {

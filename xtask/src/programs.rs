@@ -16,6 +16,7 @@
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC:
 //! bin/vdso-linked      linked against vdso.so, imports bound by the kernel
 //! bin/needs-libc       dynamically linked against glibc: refused
+//! bin/echo-link        a symlink to `echo-args` (readlink, glibc-calls)
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trusted/kml-calls    likewise: the same calls by direct kernel entry
@@ -74,8 +75,8 @@ const RUST_PROGRAMS: [(&str, &str); 8] = [
 /// Staged programs copied to a second place: the original and the copy.
 /// The trusted suites run the same bytes from `/bin`, from `/trusted`
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
-/// (USR mode), so only the path differs. Copies, not links: the ramdisk
-/// has none to offer.
+/// (USR mode), so only the path differs. Copies, not links (see
+/// `SYMLINKS`): each program stays a regular file wherever it is run from.
 const COPIES: [(&str, &str); 8] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
@@ -86,6 +87,9 @@ const COPIES: [(&str, &str); 8] = [
     ("bin/vdso-linked", "trusted/vdso-linked"),
     ("bin/bench", "trusted/bench"),
 ];
+
+/// Symlinks in the root: the link and its (relative) target.
+const SYMLINKS: [(&str, &str); 1] = [("bin/echo-link", "echo-args")];
 
 /// Strips staged copies; binutils, which GCC's package depends on.
 const STRIP: &str = "arm-linux-gnueabihf-strip";
@@ -131,6 +135,10 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
     }
     for (original, copy) in COPIES {
         copy_program(&root.join(original), &root.join(copy))?;
+    }
+    for (link, target) in SYMLINKS {
+        std::os::unix::fs::symlink(target, root.join(link))
+            .context_with(|| format!("linking {}/{link}", shown.display()))?;
     }
 
     let base_path = root.join(HOSTILE_BASE);

@@ -19,7 +19,7 @@
 //!
 //! Modules: [`syscall`] (numbers), [`errno`], [`signal`], [`wait`],
 //! [`fcntl`], [`mman`], [`stat`], [`dirent`], [`uname`], [`termios`],
-//! [`clock`], [`sysinfo`], [`vdso`].
+//! [`clock`], [`sysinfo`], [`resource`], [`prctl`], [`random`], [`vdso`].
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -30,6 +30,9 @@ pub mod dirent;
 pub mod errno;
 pub mod fcntl;
 pub mod mman;
+pub mod prctl;
+pub mod random;
+pub mod resource;
 pub mod signal;
 pub mod stat;
 pub mod syscall;

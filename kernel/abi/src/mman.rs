@@ -61,8 +61,48 @@ pub const MMAP2_UNIT: u32 = 4096;
 
 /// madvise: no special treatment.
 pub const MADV_NORMAL: u32 = 0;
+/// madvise: expect random access (no read-ahead).
+pub const MADV_RANDOM: u32 = 1;
+/// madvise: expect sequential access (aggressive read-ahead).
+pub const MADV_SEQUENTIAL: u32 = 2;
+/// madvise: the pages will be needed soon.
+pub const MADV_WILLNEED: u32 = 3;
 /// madvise: the pages may be dropped; anonymous ones read back as zeros.
 pub const MADV_DONTNEED: u32 = 4;
+/// madvise: the pages may be freed lazily (anonymous private only).
+pub const MADV_FREE: u32 = 8;
+/// madvise: free the range and its backing store.
+pub const MADV_REMOVE: u32 = 9;
+/// madvise: do not copy the range into a forked child.
+pub const MADV_DONTFORK: u32 = 10;
+/// madvise: undo `MADV_DONTFORK`.
+pub const MADV_DOFORK: u32 = 11;
+/// madvise: candidate for same-page merging (KSM).
+pub const MADV_MERGEABLE: u32 = 12;
+/// madvise: undo `MADV_MERGEABLE`.
+pub const MADV_UNMERGEABLE: u32 = 13;
+/// madvise: back with transparent huge pages.
+pub const MADV_HUGEPAGE: u32 = 14;
+/// madvise: never back with transparent huge pages.
+pub const MADV_NOHUGEPAGE: u32 = 15;
+/// madvise: leave the range out of core dumps.
+pub const MADV_DONTDUMP: u32 = 16;
+/// madvise: undo `MADV_DONTDUMP`.
+pub const MADV_DODUMP: u32 = 17;
+/// madvise: a forked child sees the range zero-filled.
+pub const MADV_WIPEONFORK: u32 = 18;
+/// madvise: undo `MADV_WIPEONFORK`.
+pub const MADV_KEEPONFORK: u32 = 19;
+/// madvise: the pages are cold (deactivate them).
+pub const MADV_COLD: u32 = 20;
+/// madvise: page the range out now.
+pub const MADV_PAGEOUT: u32 = 21;
+/// madvise: fault the range in for reading.
+pub const MADV_POPULATE_READ: u32 = 22;
+/// madvise: fault the range in for writing.
+pub const MADV_POPULATE_WRITE: u32 = 23;
+/// madvise: `MADV_DONTNEED`, locked pages included.
+pub const MADV_DONTNEED_LOCKED: u32 = 24;
 
 #[cfg(test)]
 mod tests {

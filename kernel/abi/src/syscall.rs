@@ -81,6 +81,7 @@ sysnums! {
     Getppid = 64, "getppid";
     Getpgrp = 65, "getpgrp";
     Setsid = 66, "setsid";
+    Setrlimit = 75, "setrlimit";
     Gettimeofday = 78, "gettimeofday";
     Readlink = 85, "readlink";
     Munmap = 91, "munmap";
@@ -106,6 +107,7 @@ sysnums! {
     Nanosleep = 162, "nanosleep";
     Mremap = 163, "mremap";
     Poll = 168, "poll";
+    Prctl = 172, "prctl";
     RtSigreturn = 173, "rt_sigreturn";
     RtSigaction = 174, "rt_sigaction";
     RtSigprocmask = 175, "rt_sigprocmask";
@@ -145,6 +147,7 @@ sysnums! {
     Statx = 397, "statx";
     Rseq = 398, "rseq";
     ClockGettime64 = 403, "clock_gettime64";
+    ClockGetresTime64 = 406, "clock_getres_time64";
     ClockNanosleepTime64 = 407, "clock_nanosleep_time64";
     Breakpoint = ARM_PRIVATE_BASE + 1, "breakpoint";
     Cacheflush = ARM_PRIVATE_BASE + 2, "cacheflush";
@@ -200,6 +203,17 @@ mod tests {
             (Sysnum::Pipe2, 359),
             (Sysnum::Statx, 397),
             (Sysnum::ClockGettime64, 403),
+            (Sysnum::ClockGetresTime64, 406),
+            (Sysnum::ClockNanosleepTime64, 407),
+            (Sysnum::Setrlimit, 75),
+            (Sysnum::Prctl, 172),
+            (Sysnum::Ugetrlimit, 191),
+            (Sysnum::Madvise, 220),
+            (Sysnum::SetTidAddress, 256),
+            (Sysnum::Readlinkat, 332),
+            (Sysnum::SetRobustList, 338),
+            (Sysnum::Prlimit64, 369),
+            (Sysnum::Getrandom, 384),
             (Sysnum::Breakpoint, 0x000f_0001),
             (Sysnum::Cacheflush, 0x000f_0002),
             (Sysnum::SetTls, 0x000f_0005),

@@ -22,7 +22,6 @@ use crate::{initrd, platform, println};
 use abi::errno::Errno;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU32, Ordering};
 use spin::Once;
 
 /// What the CPU reports to programs in AT_HWCAP: swp, half-word loads,
@@ -183,18 +182,10 @@ fn initial_stack(
     .map_err(|error| error.errno())
 }
 
-/// The 16 bytes behind AT_RANDOM. No entropy source is wired up yet
-/// (getrandom is issue 8), so these differ per exec but are predictable:
-/// a counter stirred with a fixed multiplier.
+/// The 16 bytes behind AT_RANDOM, from the kernel's generator (which
+/// is not cryptographic: see `crate::random`).
 fn random_bytes() -> [u8; 16] {
-    static COUNTER: AtomicU32 = AtomicU32::new(0x4B4D_4C21);
-    let mut state = COUNTER.fetch_add(0x9E37_79B9, Ordering::Relaxed);
     let mut bytes = [0; 16];
-    for chunk in bytes.chunks_mut(4) {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        chunk.copy_from_slice(&state.to_le_bytes());
-    }
+    crate::random::fill(&mut bytes);
     bytes
 }

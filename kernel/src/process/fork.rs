@@ -24,6 +24,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
         let (parent_pid, name) = (parent.pid, parent.name.clone());
         let files = parent.files.clone();
         let tls = parent.tls;
+        let attributes = parent.attributes.for_child();
         let params = parent.params;
         let working_directory = parent.working_directory.clone();
         let (root, trusted) = (parent.root.clone(), parent.trusted);
@@ -51,6 +52,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             timer: None,
             timed_out: false,
             syscalls: crate::syscall::SyscallCounts::default(),
+            attributes,
         };
         table.processes.insert(pid, child);
         table.make_runnable(pid);

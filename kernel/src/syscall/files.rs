@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! File system calls: the console, ramdisk files and directories, pipes.
+//! File system calls: the console, ramdisk files, directories and links, pipes.
 //!
 //! The ramdisk is read-only: opening for writing, creating or truncating
 //! is `EROFS`. Reads and writes copy through `uaccess` in chunks, so a bad
@@ -230,6 +230,47 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     install(file::open(kind, flags), flags & fcntl::O_CLOEXEC != 0)
 }
 
+/// readlinkat(dirfd, path, buffer, size): the target of the ramdisk
+/// symlink `path` names, cut to `size` bytes, without a NUL (Linux's
+/// rules). `EINVAL` for a size of 0 or a path that is not a symlink;
+/// `ENOENT` for one that does not exist, `/proc/self/exe` included: there
+/// is no `/proc`. A directory descriptor other than `AT_FDCWD` with a
+/// relative path is `ENOSYS`, as for openat.
+pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u32, Errno> {
+    if size as i32 <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    with_current(|process| {
+        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+        if path.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
+            return Err(Errno::ENOSYS);
+        }
+        let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+        let entry = ramdisk
+            .resolve(&resolved.ramdisk, crate::ramdisk::Follow::AllButLast)
+            .map_err(lookup_errno)?;
+        let target = entry.link_target().ok_or(Errno::EINVAL)?.as_bytes();
+        let length = target.len().min(size as usize);
+        uaccess::copy_to_user(&mut process.memory, buffer, &target[..length])?;
+        Ok(length as u32)
+    })
+}
+
+/// The errno for a failed ramdisk lookup.
+fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
+    use crate::ramdisk::LookupError;
+    match error {
+        LookupError::NotFound => Errno::ENOENT,
+        LookupError::NotADirectory => Errno::ENOTDIR,
+        LookupError::TooManySymlinks => Errno::ELOOP,
+    }
+}
+
 /// Puts `file` in the lowest free descriptor.
 fn install(file: FileRef, close_on_exec: bool) -> Result<u32, Errno> {
     with_current(|process| process.files.install(file, close_on_exec).map(|fd| fd.0))
@@ -284,16 +325,75 @@ fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
                 ..Stat64::new(1, S_IFCHR | 0o620, 0)
             }
         }
-        FileKind::Ramdisk(entry) => Stat64 {
-            st_nlink: entry.nlink,
-            st_mtime: entry.mtime,
-            ..Stat64::new(u64::from(entry.inode), entry.mode, entry.data.len() as i64)
-        },
+        FileKind::Ramdisk(entry) => status_of_entry(entry),
         FileKind::Directory(_) => Stat64 {
             st_nlink: 2,
             ..Stat64::new(2, S_IFDIR | 0o755, 0)
         },
         FileKind::PipeReader(_) | FileKind::PipeWriter(_) => Stat64::new(3, S_IFIFO | 0o600, 0),
+    }
+}
+
+/// The stat64 record of a ramdisk entry (a symlink's size is its
+/// target's length, as on Linux).
+fn status_of_entry(entry: &crate::ramdisk::Entry<'_>) -> abi::stat::Stat64 {
+    abi::stat::Stat64 {
+        st_nlink: entry.nlink,
+        st_mtime: entry.mtime,
+        ..abi::stat::Stat64::new(u64::from(entry.inode), entry.mode, entry.data.len() as i64)
+    }
+}
+
+/// fstatat64(dirfd, path, buffer, flags); stat64 and lstat64 are this
+/// with `AT_FDCWD` and no flags or `AT_SYMLINK_NOFOLLOW`. Flags other
+/// than `AT_SYMLINK_NOFOLLOW`, `AT_NO_AUTOMOUNT` and `AT_EMPTY_PATH` are
+/// `EINVAL`; an empty path is `ENOENT` unless `AT_EMPTY_PATH` makes it
+/// fstat64 of `dirfd`. A directory descriptor other than `AT_FDCWD` with
+/// a relative path is `ENOSYS`, as for openat.
+pub fn fstatat64(directory: u32, path: u32, buffer: u32, flags: u32) -> Result<u32, Errno> {
+    const AT_NO_AUTOMOUNT: u32 = 0x800;
+    let known = fcntl::AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | fcntl::AT_EMPTY_PATH;
+    if flags & !known != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let follow = if flags & fcntl::AT_SYMLINK_NOFOLLOW != 0 {
+        crate::ramdisk::Follow::AllButLast
+    } else {
+        crate::ramdisk::Follow::All
+    };
+    let status = with_current(|process| {
+        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
+        let at_cwd = directory as i32 == fcntl::AT_FDCWD;
+        let path = if path.is_empty() && at_cwd && flags & fcntl::AT_EMPTY_PATH != 0 {
+            "."
+        } else {
+            path
+        };
+        if path.is_empty() {
+            return Ok(None);
+        }
+        if !at_cwd && !path.starts_with('/') {
+            return Err(Errno::ENOSYS);
+        }
+        let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
+        let entry = ramdisk
+            .resolve(&resolved.ramdisk, follow)
+            .map_err(lookup_errno)?;
+        Ok(Some(status_of_entry(&entry)))
+    })?;
+    match status {
+        Some(status) => {
+            with_current(|process| {
+                uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes())
+            })?;
+            Ok(0)
+        }
+        None if flags & fcntl::AT_EMPTY_PATH != 0 && directory as i32 != fcntl::AT_FDCWD => {
+            fstat64(directory, buffer)
+        }
+        None => Err(Errno::ENOENT),
     }
 }
 

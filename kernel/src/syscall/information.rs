@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! System calls that describe the system: uname, sysinfo.
+//! System calls that describe the system: uname, sysinfo, getrandom.
 
 use crate::process::with_current;
 use crate::uaccess;
@@ -33,4 +33,37 @@ pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
     };
     with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &info.to_bytes()))?;
     Ok(0)
+}
+
+/// The most getrandom returns in one call (Linux's `MAX_RW_COUNT` is
+/// larger; a short count is allowed and callers loop).
+const GETRANDOM_MAX: u32 = 1 << 20;
+
+/// getrandom(buffer, length, flags): bytes from the kernel's generator,
+/// never blocking (it is always ready), so every accepted flag makes no
+/// difference. Not cryptographic: see `crate::random`. A fault after some
+/// bytes returns the count copied, as Linux does.
+pub fn getrandom(buffer: u32, length: u32, flags: u32) -> Result<u32, Errno> {
+    abi::random::check_flags(flags)?;
+    let length = length.min(GETRANDOM_MAX);
+    let mut done = 0u32;
+    let mut chunk = [0u8; 256];
+    while done < length {
+        let count = (length - done).min(chunk.len() as u32) as usize;
+        crate::random::fill(&mut chunk[..count]);
+        let copied = with_current(|process| {
+            uaccess::copy_to_user(
+                &mut process.memory,
+                buffer.wrapping_add(done),
+                &chunk[..count],
+            )
+        });
+        chunk.fill(0);
+        match copied {
+            Ok(()) => done += count as u32,
+            Err(error) if done == 0 => return Err(error),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Memory system calls: brk, mmap2 (anonymous), munmap, mprotect.
+//! Memory system calls: brk, mmap2 (anonymous), munmap, mprotect, madvise.
 //!
 //! These only change the areas (and drop pages that leave them); pages are
 //! filled on first touch by the fault path. File mappings are issue 8.
@@ -108,4 +108,103 @@ pub fn mprotect(address: u32, length: u32, protection: u32) -> Result<u32, Errno
         }
         Ok(0)
     })
+}
+
+/// What madvise does with one advice value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Advice {
+    /// A hint with nothing to act on here: succeed.
+    Ignore,
+    /// Drop the pages: private anonymous ones fault back as zeros, pages
+    /// of a private file mapping are read again from the file.
+    Drop,
+}
+
+/// The advice values madvise takes, as a Linux kernel built without KSM,
+/// transparent huge pages and memory-failure handling takes them; the
+/// others are `EINVAL`. Accepted as no-ops: the access-pattern hints
+/// (there is no read-ahead), COLD and PAGEOUT (there is no swap),
+/// DODUMP/DONTDUMP (there are no core dumps) and KEEPONFORK (the
+/// default). MADV_FREE may drop the pages at once, which its contract
+/// allows. Not offered (`EINVAL`, which a caller must handle anyway for
+/// mappings Linux refuses them on): REMOVE (shared memory only),
+/// DONTFORK/DOFORK and WIPEONFORK (fork copies every area), and the
+/// POPULATE calls.
+fn advice(value: u32) -> Result<Advice, Errno> {
+    match value {
+        mman::MADV_NORMAL
+        | mman::MADV_RANDOM
+        | mman::MADV_SEQUENTIAL
+        | mman::MADV_WILLNEED
+        | mman::MADV_COLD
+        | mman::MADV_PAGEOUT
+        | mman::MADV_DONTDUMP
+        | mman::MADV_DODUMP
+        | mman::MADV_KEEPONFORK => Ok(Advice::Ignore),
+        mman::MADV_DONTNEED | mman::MADV_DONTNEED_LOCKED | mman::MADV_FREE => Ok(Advice::Drop),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// The page range madvise acts on: `EINVAL` for an unaligned start or a
+/// length that wraps; `None` for an empty range (success, no check).
+fn advice_range(address: u32, length: u32) -> Result<Option<(u32, u32)>, Errno> {
+    if !address.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL);
+    }
+    let rounded = length
+        .checked_next_multiple_of(PAGE_SIZE)
+        .ok_or(Errno::EINVAL)?;
+    let end = address.checked_add(rounded).ok_or(Errno::EINVAL)?;
+    Ok((end != address).then_some((address, end)))
+}
+
+/// madvise(address, length, advice). `ENOMEM` if part of the range is
+/// not mapped (then nothing is dropped; Linux acts on the mapped parts
+/// first, a difference only a caller ignoring the error could see).
+pub fn madvise(address: u32, length: u32, value: u32) -> Result<u32, Errno> {
+    let advice = advice(value)?;
+    let Some((start, end)) = advice_range(address, length)? else {
+        return Ok(0);
+    };
+    with_current(|process| {
+        let memory = &mut process.memory;
+        let mut page = start;
+        while page < end {
+            if memory.areas.find(VirtAddr(page)).is_none() {
+                return Err(Errno::ENOMEM);
+            }
+            page += PAGE_SIZE;
+        }
+        if advice == Advice::Drop {
+            memory.release_range(VirtAddr(start), VirtAddr(end));
+        }
+        Ok(0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_values_follow_linux() {
+        assert_eq!(advice(mman::MADV_NORMAL), Ok(Advice::Ignore));
+        assert_eq!(advice(mman::MADV_WILLNEED), Ok(Advice::Ignore));
+        assert_eq!(advice(mman::MADV_DONTNEED), Ok(Advice::Drop));
+        assert_eq!(advice(mman::MADV_FREE), Ok(Advice::Drop));
+        for unknown in [5, 6, 7, mman::MADV_MERGEABLE, mman::MADV_HUGEPAGE, 100, 999] {
+            assert_eq!(advice(unknown), Err(Errno::EINVAL), "{unknown}");
+        }
+    }
+
+    #[test]
+    fn ranges_are_page_aligned_and_rounded_up() {
+        assert_eq!(advice_range(0x1001, 4096), Err(Errno::EINVAL));
+        assert_eq!(advice_range(0x1000, 0), Ok(None));
+        assert_eq!(advice_range(0x1000, 1), Ok(Some((0x1000, 0x2000))));
+        assert_eq!(advice_range(0x1000, 8192), Ok(Some((0x1000, 0x3000))));
+        assert_eq!(advice_range(0xFFFF_F000, 4096), Err(Errno::EINVAL));
+        assert_eq!(advice_range(0x1000, u32::MAX), Err(Errno::EINVAL));
+    }
 }

@@ -39,6 +39,7 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 program.memory.space.activate();
                 let mut old = core::mem::replace(&mut process.memory, program.memory);
                 old.release_pages();
+                process.attributes.on_exec(&program.path);
                 process.name = program.path;
                 process.files.close_on_exec();
                 process.tls = 0;

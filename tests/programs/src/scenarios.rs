@@ -19,6 +19,7 @@ mod cow;
 mod directory;
 mod exec;
 mod faults;
+mod glibc_calls;
 mod hostile_elf;
 mod kml;
 mod mode_check;
@@ -49,7 +50,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 28] = [
+pub const ALL: [Scenario; 29] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -78,6 +79,7 @@ pub const ALL: [Scenario; 28] = [
     ("kml-calls", kml::kml_calls),
     ("kml-kill", kml::kml_kill),
     ("vdso-linked", vdso_linked::vdso_linked),
+    ("glibc-calls", glibc_calls::glibc_calls),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:

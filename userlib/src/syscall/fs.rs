@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Files by path: open, openat, lseek, fstat64 and directory listing.
+//! Files by path: open, lseek, fstat64, stat64/lstat64, readlink, directory listing.
 //!
 //! The flag values, [`Stat64`] and the `d_type` values are `abi`'s, the
 //! ones the kernel uses: ARM's open flags differ from the generic ones for
@@ -50,6 +50,55 @@ pub fn openat(dir: Fd, path: &CStr, flags: u32, mode: u32) -> Result<Fd, Errno> 
         )
     })
     .map(|fd| Fd(fd as i32))
+}
+
+/// `stat64(path)`: follows a final symlink.
+pub fn stat64(path: &CStr) -> Result<Stat64, Errno> {
+    fstatat64(AT_FDCWD, path, 0)
+}
+
+/// `lstat64(path)`: a final symlink itself.
+pub fn lstat64(path: &CStr) -> Result<Stat64, Errno> {
+    fstatat64(AT_FDCWD, path, abi::fcntl::AT_SYMLINK_NOFOLLOW)
+}
+
+/// `fstatat64(dir, path, flags)`.
+pub fn fstatat64(dir: Fd, path: &CStr, flags: u32) -> Result<Stat64, Errno> {
+    let mut bytes = [0u8; STAT64_SIZE];
+    // SAFETY: the kernel reads the NUL-terminated `path` and writes one
+    // struct stat64, STAT64_SIZE bytes, into our buffer.
+    decode(unsafe {
+        raw::syscall4(
+            Sysnum::Fstatat64,
+            dir.0 as usize,
+            path.as_ptr() as usize,
+            bytes.as_mut_ptr() as usize,
+            flags as usize,
+        )
+    })?;
+    Ok(Stat64::from_bytes(&bytes))
+}
+
+/// `readlink(path, buffer)`: the symlink's target, cut to the buffer
+/// (no NUL is added).
+pub fn readlink<'a>(path: &CStr, buffer: &'a mut [u8]) -> Result<&'a [u8], Errno> {
+    readlinkat(AT_FDCWD, path, buffer)
+}
+
+/// `readlinkat(dir, path, buffer)`.
+pub fn readlinkat<'a>(dir: Fd, path: &CStr, buffer: &'a mut [u8]) -> Result<&'a [u8], Errno> {
+    // SAFETY: the kernel reads the NUL-terminated `path` and writes at
+    // most `buffer.len()` bytes into `buffer`.
+    let length = decode(unsafe {
+        raw::syscall4(
+            Sysnum::Readlinkat,
+            dir.0 as usize,
+            path.as_ptr() as usize,
+            buffer.as_mut_ptr() as usize,
+            buffer.len(),
+        )
+    })?;
+    Ok(&buffer[..length.min(buffer.len())])
 }
 
 /// `lseek(fd, offset, whence)` with a 32-bit offset; returns the new position.

@@ -13,7 +13,8 @@ use super::{Sysnum, decode, decode_unit, raw};
 use crate::Errno;
 
 pub use abi::mman::{
-    MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE,
+    MADV_DONTNEED, MADV_NORMAL, MADV_SEQUENTIAL, MADV_WILLNEED, MAP_ANONYMOUS, MAP_FIXED,
+    MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE,
 };
 
 /// `brk(address)`: moves the program break; returns where it now stands.
@@ -102,4 +103,17 @@ pub unsafe fn munmap(address: *mut u8, length: usize) -> Result<(), Errno> {
 pub unsafe fn mprotect(address: *mut u8, length: usize, prot: u32) -> Result<(), Errno> {
     // SAFETY: the caller vouches for every live reference into the range.
     decode_unit(unsafe { raw::syscall3(Sysnum::Mprotect, address as usize, length, prot as usize) })
+}
+
+/// `madvise(address, length, advice)`.
+///
+/// # Safety
+/// `MADV_DONTNEED` and `MADV_FREE` throw the range's contents away (it
+/// reads back as zeros, or as the file's bytes): nothing may rely on what
+/// it held. The other advice values change nothing a program can see.
+pub unsafe fn madvise(address: *mut u8, length: usize, advice: u32) -> Result<(), Errno> {
+    // SAFETY: the caller accepts losing the contents for the drop advice.
+    decode_unit(unsafe {
+        raw::syscall3(Sysnum::Madvise, address as usize, length, advice as usize)
+    })
 }

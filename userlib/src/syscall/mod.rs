@@ -16,6 +16,7 @@
 //! `vfork` is left out: the child borrows the parent's stack, which no safe
 //! Rust signature can express; `fork` does the same job here.
 
+pub mod attributes;
 pub mod directory;
 pub mod file;
 pub mod fs;
@@ -26,6 +27,7 @@ pub mod scheduling;
 pub mod system;
 pub mod time;
 
+pub use attributes::*;
 pub use directory::*;
 pub use file::*;
 pub use fs::*;

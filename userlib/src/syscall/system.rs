@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `uname` and `sysinfo`: what the kernel says it is, has and has done.
+//! `uname`, `sysinfo` and `getrandom`: what the kernel says it is, has, has done.
 //!
 //! Both structs are `abi`'s; the kernel writes them into byte buffers here,
 //! which are decoded field by field rather than reinterpreted. One word is
 //! KML-rs's own: `sysinfo`'s `loads[0]` counts the idle loop's WFI entries
 //! ([`idle_entries`]), the way a test sees an idle CPU asleep.
 
-use super::{Sysnum, decode_unit, raw};
+use super::{Sysnum, decode, decode_unit, raw};
 use crate::Errno;
 
 pub use abi::uname::UtsName;
@@ -94,6 +94,23 @@ fn idle_entries_of(info: &[u8; abi::sysinfo::SYSINFO_SIZE]) -> u32 {
     let mut word = [0u8; 4];
     word.copy_from_slice(&info[LOADS_0_OFFSET..LOADS_0_OFFSET + 4]);
     u32::from_le_bytes(word)
+}
+
+pub use abi::random::{GRND_INSECURE, GRND_NONBLOCK, GRND_RANDOM};
+
+/// `getrandom(buffer, length, flags)`: how many bytes were filled (fewer
+/// than asked only for a very large buffer). KML-rs's bytes are not
+/// cryptographic: no hardware entropy source is driven yet.
+pub fn getrandom(buffer: &mut [u8], flags: u32) -> Result<usize, Errno> {
+    // SAFETY: the kernel writes at most `buffer.len()` bytes into it.
+    decode(unsafe {
+        raw::syscall3(
+            Sysnum::Getrandom,
+            buffer.as_mut_ptr() as usize,
+            buffer.len(),
+            flags as usize,
+        )
+    })
 }
 
 #[cfg(test)]

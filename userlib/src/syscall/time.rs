@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Time: clocks, sleeps, gettimeofday and sched_yield.
 //!
-//! These use the 32-bit `struct timespec` of the original ARM EABI calls
-//! (`clock_gettime` 263, not `clock_gettime64`), which is what the kernel
-//! implements. The structs are `abi`'s [`Timespec`] and [`Timeval`]; they
+//! Most use the 32-bit `struct timespec` of the original ARM EABI calls
+//! (`clock_gettime` 263); the `_time64` ones (`clock_gettime64` 403 and
+//! friends) take the 16-byte [`Timespec64`] and never wrap in 2038. The structs are `abi`'s [`Timespec`] and [`Timeval`]; they
 //! cross to and from the kernel as bytes (`to_bytes`, `from_bytes`), never
 //! by their Rust layout. Sleeps pass a NULL remainder: a caller that cares
 //! about being interrupted sleeps until an absolute time with
@@ -15,7 +15,7 @@ use crate::Errno;
 pub use abi::clock::{
     CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW,
     CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_THREAD_CPUTIME_ID,
-    NSEC_PER_SEC, TIMER_ABSTIME, Timespec, Timeval,
+    NSEC_PER_SEC, TIMER_ABSTIME, Timespec, Timespec64, Timeval,
 };
 
 /// `clock_gettime(clock, &timespec)`.
@@ -31,6 +31,51 @@ pub fn clock_gettime(clock: u32) -> Result<Timespec, Errno> {
         )
     })?;
     Ok(Timespec::from_bytes(&bytes))
+}
+
+/// `clock_gettime64(clock, &timespec64)`: no 2038 wrap.
+pub fn clock_gettime64(clock: u32) -> Result<Timespec64, Errno> {
+    let mut bytes = [0u8; Timespec64::SIZE];
+    // SAFETY: the kernel writes one __kernel_timespec into our buffer of
+    // exactly that size.
+    decode_unit(unsafe {
+        raw::syscall2(
+            Sysnum::ClockGettime64,
+            clock as usize,
+            bytes.as_mut_ptr() as usize,
+        )
+    })?;
+    Ok(Timespec64::from_bytes(&bytes))
+}
+
+/// `clock_getres_time64(clock, &timespec64)`.
+pub fn clock_getres64(clock: u32) -> Result<Timespec64, Errno> {
+    let mut bytes = [0u8; Timespec64::SIZE];
+    // SAFETY: as clock_gettime64.
+    decode_unit(unsafe {
+        raw::syscall2(
+            Sysnum::ClockGetresTime64,
+            clock as usize,
+            bytes.as_mut_ptr() as usize,
+        )
+    })?;
+    Ok(Timespec64::from_bytes(&bytes))
+}
+
+/// `clock_nanosleep_time64(clock, flags, &request, NULL)`.
+pub fn clock_nanosleep64(clock: u32, flags: u32, request: &Timespec64) -> Result<(), Errno> {
+    let bytes = request.to_bytes();
+    // SAFETY: the kernel reads one __kernel_timespec from our buffer; the
+    // remainder pointer is NULL.
+    decode_unit(unsafe {
+        raw::syscall4(
+            Sysnum::ClockNanosleepTime64,
+            clock as usize,
+            flags as usize,
+            bytes.as_ptr() as usize,
+            0,
+        )
+    })
 }
 
 /// `nanosleep(&duration, NULL)`.
