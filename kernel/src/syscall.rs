@@ -12,11 +12,13 @@
 
 mod attributes;
 mod entry;
+mod fcntl;
 mod files;
 mod information;
 mod memory;
 mod process;
 mod scheduling;
+mod statx;
 
 use crate::println;
 use crate::trap::UserFrame;
@@ -103,6 +105,8 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
             files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, nofollow).into()
         }
         Sysnum::Fstatat64 => files::fstatat64(a0, a1, a2, a3).into(),
+        Sysnum::Statx => statx::statx(a0, a1, a2, a3, a4).into(),
+        Sysnum::Fcntl | Sysnum::Fcntl64 => fcntl::fcntl(a0, a1, a2).into(),
         Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),
         Sysnum::Pipe => files::pipe2(a0, 0).into(),
         Sysnum::Pipe2 => files::pipe2(a0, a1).into(),

@@ -18,7 +18,7 @@
 //!   by size and offset assertions checked at build time.
 //!
 //! Modules: [`syscall`] (numbers), [`errno`], [`signal`], [`wait`],
-//! [`fcntl`], [`mman`], [`stat`], [`dirent`], [`uname`], [`termios`],
+//! [`fcntl`], [`mman`], [`stat`], [`statx`], [`dirent`], [`uname`], [`termios`],
 //! [`clock`], [`sysinfo`], [`resource`], [`prctl`], [`random`], [`vdso`].
 #![no_std]
 #![forbid(unsafe_code)]
@@ -35,6 +35,7 @@ pub mod random;
 pub mod resource;
 pub mod signal;
 pub mod stat;
+pub mod statx;
 pub mod syscall;
 pub mod sysinfo;
 pub mod termios;

@@ -347,25 +347,36 @@ fn status_of_entry(entry: &crate::ramdisk::Entry<'_>) -> abi::stat::Stat64 {
 /// fstatat64(dirfd, path, buffer, flags); stat64 and lstat64 are this
 /// with `AT_FDCWD` and no flags or `AT_SYMLINK_NOFOLLOW`. Flags other
 /// than `AT_SYMLINK_NOFOLLOW`, `AT_NO_AUTOMOUNT` and `AT_EMPTY_PATH` are
-/// `EINVAL`; an empty path is `ENOENT` unless `AT_EMPTY_PATH` makes it
-/// fstat64 of `dirfd`. A directory descriptor other than `AT_FDCWD` with
-/// a relative path is `ENOSYS`, as for openat.
+/// `EINVAL`; the lookup is [`status_at`]'s.
 pub fn fstatat64(directory: u32, path: u32, buffer: u32, flags: u32) -> Result<u32, Errno> {
-    const AT_NO_AUTOMOUNT: u32 = 0x800;
+    use abi::statx::AT_NO_AUTOMOUNT;
     let known = fcntl::AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | fcntl::AT_EMPTY_PATH;
     if flags & !known != 0 {
         return Err(Errno::EINVAL);
     }
+    let status = status_at(directory, path, flags)?;
+    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes()))?;
+    Ok(0)
+}
+
+/// The stat64 record of what `directory` and `path` name, for fstatat64
+/// and statx (which check `flags` first). `AT_SYMLINK_NOFOLLOW` stats a
+/// final symlink itself. An empty path is `ENOENT` unless `AT_EMPTY_PATH`
+/// makes it the descriptor `directory` itself, as fstat64 sees it (or the
+/// working directory for `AT_FDCWD`). A directory descriptor other than
+/// `AT_FDCWD` with a relative path is `ENOSYS`, as for openat.
+pub(super) fn status_at(directory: u32, path: u32, flags: u32) -> Result<abi::stat::Stat64, Errno> {
     let follow = if flags & fcntl::AT_SYMLINK_NOFOLLOW != 0 {
         crate::ramdisk::Follow::AllButLast
     } else {
         crate::ramdisk::Follow::All
     };
+    let at_cwd = directory as i32 == fcntl::AT_FDCWD;
+    let empty_path = flags & fcntl::AT_EMPTY_PATH != 0;
     let status = with_current(|process| {
         let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
-        let at_cwd = directory as i32 == fcntl::AT_FDCWD;
-        let path = if path.is_empty() && at_cwd && flags & fcntl::AT_EMPTY_PATH != 0 {
+        let path = if path.is_empty() && at_cwd && empty_path {
             "."
         } else {
             path
@@ -384,15 +395,10 @@ pub fn fstatat64(directory: u32, path: u32, buffer: u32, flags: u32) -> Result<u
         Ok(Some(status_of_entry(&entry)))
     })?;
     match status {
-        Some(status) => {
-            with_current(|process| {
-                uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes())
-            })?;
-            Ok(0)
-        }
-        None if flags & fcntl::AT_EMPTY_PATH != 0 && directory as i32 != fcntl::AT_FDCWD => {
-            fstat64(directory, buffer)
-        }
+        Some(status) => Ok(status),
+        // The descriptor itself; not inside `with_current`, which `file`
+        // takes again.
+        None if empty_path => Ok(status_of(&file(directory)?.lock())),
         None => Err(Errno::ENOENT),
     }
 }
@@ -444,7 +450,7 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
     });
     let status = flags & fcntl::O_NONBLOCK;
     let reader = file::open(FileKind::PipeReader(shared.clone()), status);
-    let writer = file::open(FileKind::PipeWriter(shared), status);
+    let writer = file::open(FileKind::PipeWriter(shared), status | fcntl::O_WRONLY);
     let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
     with_current(|process| {
         let read_end = process.files.install(reader, close_on_exec)?;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! File descriptors: read, write, close, pipes, dup and the terminal ioctl.
+//! File descriptors: read, write, close, pipes, dup, fcntl and the terminal ioctl.
 //!
 //! Everything here works on an [`Fd`], whatever it names: the console
 //! (fds 0-2 at start), a pipe end or a ramdisk file. Opening by path is in
@@ -157,6 +157,40 @@ pub fn dup3(old: Fd, new: Fd, flags: u32) -> Result<Fd, Errno> {
         .map(Fd::from_result)
 }
 
+pub use abi::fcntl::{
+    F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_SETFD, F_SETFL, FD_CLOEXEC, O_ACCMODE,
+    O_APPEND,
+};
+
+/// `fcntl64(fd, command, argument)` for the commands whose argument is a
+/// number, not a pointer (all the kernel implements: `F_DUPFD`,
+/// `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`); the
+/// result is the new descriptor or the flags, 0 for a set.
+pub fn fcntl(fd: Fd, command: u32, argument: u32) -> Result<usize, Errno> {
+    // SAFETY: with a numeric argument no command touches memory of ours;
+    // a pointer-taking command (locks) is EINVAL here, and on Linux would
+    // read or write only through `argument`, which is no pointer of ours.
+    decode(unsafe {
+        raw::syscall3(
+            Sysnum::Fcntl64,
+            fd.word(),
+            command as usize,
+            argument as usize,
+        )
+    })
+}
+
+/// `fcntl(fd, F_DUPFD, minimum)` or `F_DUPFD_CLOEXEC`: a duplicate at the
+/// lowest free descriptor at or above `minimum`.
+pub fn dup_from(fd: Fd, minimum: Fd, close_on_exec: bool) -> Result<Fd, Errno> {
+    let command = if close_on_exec {
+        F_DUPFD_CLOEXEC
+    } else {
+        F_DUPFD
+    };
+    fcntl(fd, command, minimum.0 as u32).map(Fd::from_result)
+}
+
 /// `ioctl(fd, request, argument)`.
 ///
 /// # Safety
@@ -200,5 +234,11 @@ mod tests {
     fn write_all_reports_the_host_stub_error() {
         assert_eq!(write_all(Fd::STDOUT, b"x"), Err(Errno::ENOSYS));
         assert_eq!(write_all(Fd::STDOUT, b""), Ok(()));
+    }
+
+    #[test]
+    fn fcntl_reports_the_host_stub_error() {
+        assert_eq!(fcntl(Fd::STDOUT, F_GETFD, 0), Err(Errno::ENOSYS));
+        assert_eq!(dup_from(Fd::STDOUT, Fd(10), true), Err(Errno::ENOSYS));
     }
 }

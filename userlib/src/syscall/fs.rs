@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Files by path: open, lseek, fstat64, stat64/lstat64, readlink, directory listing.
+//! Files by path: open, lseek, fstat64, stat64/lstat64, statx, readlink, directory listing.
 //!
 //! The flag values, [`Stat64`] and the `d_type` values are `abi`'s, the
 //! ones the kernel uses: ARM's open flags differ from the generic ones for
@@ -14,11 +14,13 @@ use core::ffi::CStr;
 use super::{Fd, Sysnum, decode, raw};
 use crate::Errno;
 
+pub use abi::fcntl::{AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW};
 pub use abi::fcntl::{
     O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_END,
     SEEK_SET,
 };
 pub use abi::stat::{S_IFDIR, S_IFMT, S_IFREG, STAT64_SIZE, Stat64};
+pub use abi::statx::{STATX_BASIC_STATS, STATX_SIZE, Statx};
 
 /// `openat`'s "relative to the current directory" descriptor.
 pub const AT_FDCWD: Fd = Fd(abi::fcntl::AT_FDCWD);
@@ -77,6 +79,29 @@ pub fn fstatat64(dir: Fd, path: &CStr, flags: u32) -> Result<Stat64, Errno> {
         )
     })?;
     Ok(Stat64::from_bytes(&bytes))
+}
+
+/// `statx(dir, path, flags, mask)`: the extended status, decoded by
+/// [`Statx::from_bytes`]; `stx_mask` says which fields the kernel filled.
+/// With [`AT_EMPTY_PATH`] and an empty `path`, the status of `dir` itself.
+pub fn statx(dir: Fd, path: &CStr, flags: u32, mask: u32) -> Result<Statx, Errno> {
+    let mut bytes = [0u8; STATX_SIZE];
+    // SAFETY: the kernel reads the NUL-terminated `path` and writes one
+    // struct statx, STATX_SIZE bytes, into our buffer of exactly that size.
+    decode(unsafe {
+        raw::syscall6(
+            Sysnum::Statx,
+            [
+                dir.0 as usize,
+                path.as_ptr() as usize,
+                flags as usize,
+                mask as usize,
+                bytes.as_mut_ptr() as usize,
+                0,
+            ],
+        )
+    })?;
+    Ok(Statx::from_bytes(&bytes))
 }
 
 /// `readlink(path, buffer)`: the symlink's target, cut to the buffer
@@ -204,6 +229,8 @@ mod tests {
     #[test]
     fn fstat64_reports_the_host_stub_error() {
         assert_eq!(fstat64(Fd::STDIN), Err(Errno::ENOSYS));
+        let status = statx(Fd::STDIN, c"", AT_EMPTY_PATH, STATX_BASIC_STATS);
+        assert_eq!(status, Err(Errno::ENOSYS));
     }
 
     /// A `linux_dirent64` record written by the kernel's own encoder, so

@@ -8,7 +8,7 @@
 //! set_robust_list, umask, madvise (DONTNEED reads back zeros), the
 //! resource limits (and that a grandchild inherits lowered ones), the
 //! `_time64` clocks, readlink and stat64/lstat64 on the test root's
-//! symlink, getrandom and prctl. Each check that fails prints one
+//! symlink, fcntl and statx (in `descriptors`), getrandom and prctl. Each check that fails prints one
 //! `glibc-calls:` line and the child exits 1. Bad pointers go through
 //! the raw call with an address in kernel space, which the kernel must
 //! refuse with `EFAULT`.
@@ -22,6 +22,8 @@ use userlib::syscall::{self, Sysnum, raw};
 
 use super::{Outcome, Passed, failed};
 use crate::{Launcher, c_string, errno_name, expect_exit, in_child, wait_for};
+
+mod descriptors;
 
 /// An address in the kernel's half: never a valid buffer.
 const KERNEL_ADDRESS: usize = 0xc000_0000;
@@ -48,6 +50,7 @@ fn checks(link: &str) -> Result<(), String> {
     limits()?;
     clocks()?;
     links(link)?;
+    descriptors::checks(link)?;
     random()?;
     names()?;
     Ok(())
