@@ -121,9 +121,6 @@ pub fn nanosleep(request: u32, _remainder: u32) -> Result<u32, Errno> {
     Ok(0)
 }
 
-/// TIMER_ABSTIME for clock_nanosleep.
-const TIMER_ABSTIME: u32 = 1;
-
 /// clock_nanosleep(clock, flags, request, remainder), relative or with
 /// TIMER_ABSTIME an absolute deadline on the clock.
 pub fn clock_nanosleep(
@@ -133,8 +130,13 @@ pub fn clock_nanosleep(
     _remainder: u32,
 ) -> Result<u32, Errno> {
     check_clock(clock)?;
-    let time = read_timespec(request)?;
-    let deadline = if flags & TIMER_ABSTIME != 0 {
+    sleep_for_request(flags, read_timespec(request)?)
+}
+
+/// The sleep of clock_nanosleep and clock_nanosleep_time64: until `time`
+/// with TIMER_ABSTIME, for `time` otherwise.
+fn sleep_for_request(flags: u32, time: u64) -> Result<u32, Errno> {
+    let deadline = if flags & clock::TIMER_ABSTIME != 0 {
         time
     } else {
         now().saturating_add(time)
@@ -179,14 +181,7 @@ pub fn clock_nanosleep64(
     _remainder: u32,
 ) -> Result<u32, Errno> {
     check_clock(clock)?;
-    let time = read_timespec64(request)?;
-    let deadline = if flags & TIMER_ABSTIME != 0 {
-        time
-    } else {
-        now().saturating_add(time)
-    };
-    sleep_until(deadline);
-    Ok(0)
+    sleep_for_request(flags, read_timespec64(request)?)
 }
 
 #[cfg(test)]
