@@ -63,4 +63,5 @@ pub mod uaccess;
 pub mod user_pointer;
 pub mod user_stack;
 pub mod vdso;
+pub mod vfp;
 pub mod vm;

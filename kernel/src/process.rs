@@ -73,6 +73,8 @@ pub struct Process {
     pub syscalls: SyscallCounts,
     /// Its umask, limits, name and thread hooks.
     pub attributes: attributes::Attributes,
+    /// Its thread's VFP/NEON registers while they are not in the unit.
+    pub vfp: crate::vfp::VfpState,
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
@@ -268,6 +270,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         timed_out: false,
         syscalls: SyscallCounts::default(),
         attributes: attributes::Attributes::new(&program.path),
+        vfp: crate::vfp::VfpState::new(),
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);

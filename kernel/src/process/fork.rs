@@ -18,12 +18,14 @@ use abi::errno::Errno;
 pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
     let space = platform::get().new_address_space().ok_or(Errno::ENOMEM)?;
     let registers = frame.snapshot();
+    crate::vfp::flush_current();
     with_table(|table| {
         let parent = table.current();
         let memory = parent.memory.fork_into(space)?;
         let (parent_pid, name) = (parent.pid, parent.name.clone());
         let files = parent.files.clone();
         let tls = parent.tls;
+        let vfp = parent.vfp;
         let attributes = parent.attributes.for_child();
         let params = parent.params;
         let working_directory = parent.working_directory.clone();
@@ -53,6 +55,7 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             timed_out: false,
             syscalls: crate::syscall::SyscallCounts::default(),
             attributes,
+            vfp,
         };
         table.processes.insert(pid, child);
         table.make_runnable(pid);
