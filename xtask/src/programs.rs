@@ -16,12 +16,14 @@
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC:
 //! bin/vdso-linked      linked against vdso.so, imports bound by the kernel
 //! bin/needs-libc       dynamically linked against glibc: refused
+//! bin/glibc-*          static glibc, hard-float: unmodified Linux programs
 //! bin/echo-link        a symlink to `echo-args` (readlink, glibc-calls)
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trusted/kml-calls    likewise: the same calls by direct kernel entry
 //! trusted/bench        the benchmarks' SYSTEM-mode half
 //! trusted/vdso-linked  likewise: the C program's bound vDSO calls
+//! trusted/glibc-*      every static-glibc program again, in SYSTEM mode
 //! trustedx/mode-check  and where it must not: a look-alike of /trusted/
 //! jail/bin/mode-check  and in the root of a chroot, where it must not either
 //! jail/trusted/mode-check
@@ -132,6 +134,12 @@ pub fn stage_test_root(workspace: &Path) -> Result<PathBuf> {
         let program = c_built.join(&name);
         c_programs::compile(workspace, &source, &program, &vdso)?;
         strip_into(&program, &root.join("bin").join(&name))?;
+        if c_programs::Linkage::of(&name) == c_programs::Linkage::StaticGlibc {
+            let trusted = root.join("trusted");
+            fs::create_dir_all(&trusted)
+                .context_with(|| format!("creating {}/trusted", shown.display()))?;
+            copy_program(&root.join("bin").join(&name), &trusted.join(&name))?;
+        }
     }
     for (original, copy) in COPIES {
         copy_program(&root.join(original), &root.join(copy))?;

@@ -11,6 +11,10 @@
 //!   `U <name>@LINUX_2.6` (and there must be some), or staging fails.
 //! - `needs-*`: the plain way, `arm-linux-gnueabihf-gcc app.c`, dynamically
 //!   against glibc: a program KML-rs must refuse, naming `libc.so.6`.
+//! - `glibc-*`: an unmodified Linux program, `arm-linux-gnueabihf-gcc
+//!   -static -pthread`: static glibc, hard-float, not position-independent
+//!   (the way Debian's `busybox-static` is built). The test init runs them
+//!   from `/bin` and, copied by the ramdisk staging, from `/trusted`.
 //! - anything else: static and freestanding, by `linker/user.ld`, with
 //!   `userlib/c`'s start file and header.
 
@@ -62,6 +66,13 @@ const VDSO_FLAGS: [&str; 9] = [
     "-Wl,--no-dynamic-linker",
 ];
 
+/// Flags for an unmodified Linux program: the toolchain's defaults for
+/// armhf (ARMv7-A, Thumb-2, VFPv3-D16 hard-float) with static glibc and
+/// pthreads, not position-independent.
+const STATIC_GLIBC_FLAGS: [&str; 8] = [
+    "-O2", "-g", "-Wall", "-Wextra", "-static", "-pthread", "-fno-pie", "-no-pie",
+];
+
 /// How a C program is linked (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Linkage {
@@ -71,6 +82,8 @@ pub enum Linkage {
     Vdso,
     /// Dynamically against glibc.
     Libc,
+    /// Statically against glibc, hard-float.
+    StaticGlibc,
 }
 
 impl Linkage {
@@ -80,6 +93,8 @@ impl Linkage {
             Linkage::Vdso
         } else if name.starts_with("needs-") {
             Linkage::Libc
+        } else if name.starts_with("glibc-") {
+            Linkage::StaticGlibc
         } else {
             Linkage::Static
         }
@@ -129,10 +144,13 @@ pub fn compile(workspace: &Path, source: &Path, output: &Path, vdso: &Path) -> R
         Linkage::Libc => {
             command.args(["-O2", "-Wall"]);
         }
+        Linkage::StaticGlibc => {
+            command.args(STATIC_GLIBC_FLAGS);
+        }
     }
     command.arg("-Wl,--build-id=none").arg("-o").arg(output);
     command.arg(source);
-    if linkage != Linkage::Libc {
+    if matches!(linkage, Linkage::Static | Linkage::Vdso) {
         command.arg("-I").arg(&support).arg(support.join("start.S"));
     }
     if linkage == Linkage::Vdso {
@@ -207,6 +225,7 @@ mod tests {
         assert_eq!(Linkage::of("c-hello"), Linkage::Static);
         assert_eq!(Linkage::of("vdso-linked"), Linkage::Vdso);
         assert_eq!(Linkage::of("needs-libc"), Linkage::Libc);
+        assert_eq!(Linkage::of("glibc-threads"), Linkage::StaticGlibc);
         assert_eq!(Linkage::of("my-vdso-thing"), Linkage::Static);
     }
 
