@@ -43,6 +43,9 @@ pub fn terminate(table: &mut ProcessTable, pid: Pid, status: u32) -> bool {
     }
     process.memory.release_pages();
     process.files = FdTable::new();
+    // Its registers in the VFP unit, if any, must never be saved over a
+    // dead entry; the unit is free for the next user.
+    crate::vfp::forget(pid);
     process.state = ThreadState::Zombie(status);
     let parent = process.parent;
     let mut orphans_dead = false;

@@ -45,6 +45,10 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 process.tls = 0;
                 process.trusted = program.trusted;
                 process.syscalls = crate::syscall::SyscallCounts::default();
+                // The new program starts with zeroed VFP registers and the
+                // default FPSCR; the old program's, if in the unit, go.
+                process.vfp = crate::vfp::VfpState::new();
+                crate::vfp::forget(process.pid);
             });
             crate::platform::get().set_thread_pointer(0);
             frame.start_program(entry, stack_pointer, trusted);
