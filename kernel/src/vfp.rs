@@ -23,8 +23,8 @@
 //! VFPv3-D32 state is 264 bytes (32 double registers, FPSCR, FPEXC), two
 //! 16-register VSTM/VLDM pairs per switch, and most threads on this kernel
 //! (the shells, pipes and real-time loops of the test suites) never touch
-//! the unit. With lazy switching they pay one FPEXC write per switch and
-//! nothing else; two FP-heavy threads that alternate pay one trap per
+//! the unit. With lazy switching they pay a compare per switch (FPEXC is
+//! written only when its enable bit changes) and nothing else; two FP-heavy threads that alternate pay one trap per
 //! switch on top of the save and load an eager scheme would do anyway; and
 //! a single FP thread among integer ones keeps its registers in the unit
 //! across every switch. The kernel runs on one core, so the owner's
@@ -42,7 +42,7 @@ pub mod ownership;
 
 use crate::platform;
 use crate::process::{Pid, ProcessTable, TABLE};
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use ownership::{Claim, Owner};
 
 /// VFPv3-D32 / NEON state: d0-d31, FPSCR and FPEXC.
@@ -91,13 +91,28 @@ fn set_owner(owner: Owner) {
     OWNER.store(owner.map_or(0, |pid| pid.0), Ordering::Relaxed);
 }
 
+/// What FPEXC.EN was last set to through this module (the arch crate
+/// leaves the unit off at boot). Lets [`switch_to`] skip the platform
+/// call when the enable bit stays as it is, which is most switches: two
+/// threads that never touch the unit switch with a compare and nothing
+/// else.
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Turns the unit on or off, keeping [`ENABLED`] in step.
+fn set_enabled(platform: &dyn platform::Platform, on: bool) {
+    if platform.vfp_present() {
+        platform.vfp_set_enabled(on);
+        ENABLED.store(on, Ordering::Relaxed);
+    }
+}
+
 /// The scheduler is about to run `next`: the unit is on for it only if
 /// it owns it. Needs no lock; the scheduler calls it just before the
 /// context switch.
 pub fn switch_to(next: Pid) {
-    let platform = platform::get();
-    if platform.vfp_present() {
-        platform.vfp_set_enabled(ownership::enabled_for(owner(), next));
+    let on = ownership::enabled_for(owner(), next);
+    if on != ENABLED.load(Ordering::Relaxed) {
+        set_enabled(platform::get(), on);
     }
 }
 
@@ -120,7 +135,7 @@ pub fn claim_for_current() -> bool {
     match ownership::claim(owner(), current, platform.vfp_enabled()) {
         Claim::Undefined => false,
         Claim::Enable => {
-            platform.vfp_set_enabled(true);
+            set_enabled(platform, true);
             true
         }
         Claim::Take { save_into } => {
@@ -130,6 +145,7 @@ pub fn claim_for_current() -> bool {
                 platform.vfp_save(&mut process.vfp);
             }
             platform.vfp_load(&table.current().vfp);
+            ENABLED.store(true, Ordering::Relaxed);
             set_owner(Some(current));
             true
         }
@@ -171,7 +187,7 @@ pub fn reload_current() {
     let platform = platform::get();
     if platform.vfp_present() && platform.vfp_enabled() {
         set_owner(None);
-        platform.vfp_set_enabled(false);
+        set_enabled(platform, false);
     }
 }
 
@@ -184,9 +200,6 @@ pub fn forget(pid: Pid) {
     let next = ownership::after_forget(owner(), pid);
     if next != owner() {
         set_owner(next);
-        let platform = platform::get();
-        if platform.vfp_present() {
-            platform.vfp_set_enabled(false);
-        }
+        set_enabled(platform::get(), false);
     }
 }
