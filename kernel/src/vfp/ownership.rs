@@ -75,10 +75,7 @@ mod tests {
     #[test]
     fn first_use_takes_the_unit_from_the_owner() {
         assert_eq!(claim(None, A, false), Claim::Take { save_into: None });
-        assert_eq!(
-            claim(Some(B), A, false),
-            Claim::Take { save_into: Some(B) }
-        );
+        assert_eq!(claim(Some(B), A, false), Claim::Take { save_into: Some(B) });
     }
 
     #[test]
@@ -113,16 +110,10 @@ mod tests {
         assert_eq!(claim(owner, A, false), Claim::Take { save_into: None });
         owner = Some(A);
         assert!(!enabled_for(owner, B));
-        assert_eq!(
-            claim(owner, B, false),
-            Claim::Take { save_into: Some(A) }
-        );
+        assert_eq!(claim(owner, B, false), Claim::Take { save_into: Some(A) });
         owner = Some(B);
         // A integer-only thread in between leaves the owner alone.
         assert!(enabled_for(owner, B));
-        assert_eq!(
-            claim(owner, A, false),
-            Claim::Take { save_into: Some(B) }
-        );
+        assert_eq!(claim(owner, A, false), Claim::Take { save_into: Some(B) });
     }
 }

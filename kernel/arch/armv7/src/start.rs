@@ -97,12 +97,18 @@ fn start_vfp(board: &'static Board) {
     let vfp = crate::vfp::init();
     let ids = cpu::ids(vfp);
     let hwcap = crate::hwcap::hwcap(&ids);
-    board.platform.set_hwcaps(kernel::platform::Hwcaps { hwcap, hwcap2: 0 });
+    board
+        .platform
+        .set_hwcaps(kernel::platform::Hwcaps { hwcap, hwcap2: 0 });
     match vfp {
         Some(unit) => kernel::println!(
             "VFP: {} registers{} (MVFR0 {:#010x}, MVFR1 {:#010x}), switched lazily; AT_HWCAP {hwcap:#x}",
             if unit.has_d32() { 32 } else { 16 },
-            if hwcap & crate::hwcap::HWCAP_NEON != 0 { ", NEON" } else { "" },
+            if hwcap & crate::hwcap::HWCAP_NEON != 0 {
+                ", NEON"
+            } else {
+                ""
+            },
             unit.mvfr0,
             unit.mvfr1
         ),
