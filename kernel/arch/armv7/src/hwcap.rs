@@ -10,8 +10,8 @@
 //! arch/arm/kernel/setup.c, `vfp_init` in arch/arm/vfp/vfpmodule.c) from
 //! the raw ID registers, as a pure function so the host tests can feed it
 //! the values of real cores. The field positions are those of the ARM
-//! Architecture Reference Manual ARMv7-A/R (B4.1.89 MIDR, B4.1.92 ID_ISAR0,
-//! B4.1.89 ID_MMFR0, B6.1.5 MVFR0, B6.1.6 MVFR1).
+//! Architecture Reference Manual ARMv7-A/R, chapter B4 (the MIDR, ID_ISAR0,
+//! ID_MMFR0, MVFR0 and MVFR1 descriptions).
 
 /// HWCAP_SWP: SWP and SWPB.
 pub const HWCAP_SWP: u32 = 1 << 0;
@@ -148,24 +148,25 @@ const fn vfp_hwcap(vfp: VfpIds) -> u32 {
 mod tests {
     use super::*;
 
-    /// Cortex-A9 r2p10 as QEMU's sabrelite models it: MIDR 0x412fc09a,
-    /// ID_ISAR0 0x00101111, ID_MMFR0 0x00100103, MVFR0 0x10110222, MVFR1
-    /// 0x01111111.
+    /// Cortex-A9 as QEMU's sabrelite models it (MIDR 0x410fc090, MVFR0
+    /// 0x11110222 and MVFR1 0x01111111 as the boot log prints them;
+    /// ID_ISAR0 0x00101111, ID_MMFR0 0x00100103 from the A9 TRM).
     const CORTEX_A9: CpuIds = CpuIds {
-        midr: 0x412F_C09A,
+        midr: 0x410F_C090,
         id_isar0: 0x0010_1111,
         id_mmfr0: 0x0010_0103,
         swp_enabled: false,
         vfp: Some(VfpIds {
-            mvfr0: 0x1011_0222,
+            mvfr0: 0x1111_0222,
             mvfr1: 0x0111_1111,
         }),
     };
 
-    /// Cortex-A15 r2p1 (QEMU's model): ID_ISAR0 0x02101110, ID_MMFR0
-    /// 0x10201105, MVFR0 0x10110222, MVFR1 0x11111111.
+    /// Cortex-A15 as QEMU's virt models it (MIDR 0x414fc0f0, MVFR0
+    /// 0x10110222, MVFR1 0x11111111 as the boot log prints them; ID_ISAR0
+    /// 0x02101110, ID_MMFR0 0x10201105 from the A15 TRM).
     const CORTEX_A15: CpuIds = CpuIds {
-        midr: 0x412F_C0F1,
+        midr: 0x414F_C0F0,
         id_isar0: 0x0210_1110,
         id_mmfr0: 0x1020_1105,
         swp_enabled: false,
@@ -177,6 +178,8 @@ mod tests {
 
     #[test]
     fn cortex_a9_has_neon_vfpv3_d32_but_no_divide_or_lpae() {
+        // 0x8b0d6, what the sabrelite boot log prints.
+        assert_eq!(hwcap(&CORTEX_A9), 0x0008_B0D6);
         assert_eq!(
             hwcap(&CORTEX_A9),
             ARMV7_BASE | HWCAP_VFP | HWCAP_VFPV3 | HWCAP_VFPD32 | HWCAP_NEON
@@ -186,7 +189,8 @@ mod tests {
     #[test]
     fn cortex_a15_matches_linux_proc_cpuinfo() {
         // Linux on a Cortex-A15 (without swp emulation): half thumb
-        // fastmult vfp edsp neon vfpv3 tls vfpv4 idiva idivt vfpd32 lpae.
+        // fastmult vfp edsp neon vfpv3 tls vfpv4 idiva idivt vfpd32 lpae;
+        // 0x1fb0d6 is also what the virt boot log prints.
         assert_eq!(hwcap(&CORTEX_A15), 0x001F_B0D6);
     }
 

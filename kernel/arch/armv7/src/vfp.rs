@@ -4,8 +4,8 @@
 //! The kernel is soft-float (`armv7a-none-eabi`): the compiler never emits
 //! a VFP instruction, so the only ones in the kernel are the few in this
 //! file, written out in `asm!` under an explicit `.fpu neon` directive.
-//! [`init`] gives PL0 and PL1 full access to cp10 and cp11 in CPACR (B4.1.40
-//! in the ARMv7-A/R ARM) and leaves the unit off (FPEXC.EN = 0, B6.1.4);
+//! [`init`] gives PL0 and PL1 full access to cp10 and cp11 in CPACR (ARMv7-A/R
+//! ARM, B4.1.40) and leaves the unit off (FPEXC.EN = 0);
 //! the core's lazy switching (`kernel::vfp`) turns it on for the thread
 //! that owns it. FPEXC, MVFR0 and MVFR1 are readable and writable at PL1
 //! while EN is 0; FPSCR and the d registers are not, so [`save`] turns the
