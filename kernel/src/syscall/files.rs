@@ -41,10 +41,7 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
                 })?;
                 return Ok(length as u32);
             }
-            None => {
-                let event = wait_event(&file);
-                sched::block_on(event);
-            }
+            None => crate::signal::delivery::wait(wait_event(&file))?,
         }
     }
 }
@@ -132,7 +129,16 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         }
         match write_some(&file, &chunk[..length]) {
             Ok(Some(done)) => written += done,
-            Ok(None) => sched::block_on(wait_event(&file)),
+            Ok(None) => {
+                if let Err(error) = crate::signal::delivery::wait(wait_event(&file)) {
+                    // Interrupted: what was written counts, as on Linux.
+                    return if written > 0 {
+                        Ok(written as u32)
+                    } else {
+                        Err(error)
+                    };
+                }
+            }
             Err(error) => {
                 return if written > 0 {
                     Ok(written as u32)
