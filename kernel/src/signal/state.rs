@@ -10,9 +10,10 @@
 
 use super::info::SignalInfo;
 use super::set::SignalSet;
+use alloc::vec::Vec;
 use abi::errno::Errno;
 use abi::signal::{
-    LAST, MINSIGSTKSZ, SA_ONSTACK, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGSYS, SIGTRAP, SS_DISABLE,
+    MINSIGSTKSZ, SA_ONSTACK, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGSYS, SIGTRAP, SS_DISABLE,
     SS_ONSTACK,
 };
 
@@ -98,8 +99,10 @@ pub struct ThreadSignals {
     pub blocked: SignalSet,
     /// Signals sent to it and not yet delivered.
     pub pending: SignalSet,
-    /// Each pending signal's information, by number - 1.
-    infos: [SignalInfo; LAST as usize],
+    /// Each pending signal's information (one entry per pending signal:
+    /// a `Vec`, not an array of 64, keeps `Process` small, since it is
+    /// built on 8 KiB kernel stacks).
+    infos: Vec<SignalInfo>,
     /// Its alternate stack.
     pub alternate_stack: AlternateStack,
     /// The mask to restore once a handler interrupted rt_sigsuspend or
@@ -119,11 +122,7 @@ impl ThreadSignals {
         ThreadSignals {
             blocked: SignalSet::EMPTY,
             pending: SignalSet::EMPTY,
-            infos: [SignalInfo {
-                signal: 0,
-                code: 0,
-                fields: [0; 5],
-            }; LAST as usize],
+            infos: Vec::new(),
             alternate_stack: AlternateStack { base: 0, size: 0 },
             saved_mask: None,
         }
@@ -154,7 +153,7 @@ impl ThreadSignals {
             return;
         }
         self.pending.insert(signal);
-        self.infos[signal as usize - 1] = info;
+        self.infos.push(info);
     }
 
     /// Pending signals it does not block.
@@ -173,7 +172,10 @@ impl ThreadSignals {
     /// Takes `signal` off the pending set; its information.
     pub fn take(&mut self, signal: u32) -> SignalInfo {
         self.pending.remove(signal);
-        self.infos[signal as usize - 1]
+        match self.infos.iter().position(|info| info.signal == signal) {
+            Some(index) => self.infos.swap_remove(index),
+            None => SignalInfo::default(),
+        }
     }
 
     /// Sets the blocked mask (never SIGKILL or SIGSTOP).
