@@ -140,6 +140,15 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
                 }
             }
             Err(error) => {
+                if error == Errno::EPIPE {
+                    // As Linux: SIGPIPE, whose default ends the writer; a
+                    // writer that ignores or catches it sees EPIPE.
+                    crate::process::with_table(|table| {
+                        let me = table.current;
+                        let info = crate::signal::SignalInfo::user(abi::signal::SIGPIPE, 0);
+                        crate::signal::delivery::send(table, me, info)
+                    });
+                }
                 return if written > 0 {
                     Ok(written as u32)
                 } else {
@@ -162,8 +171,7 @@ fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
         FileKind::PipeWriter(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.readers_gone() {
-                // SIGPIPE's default action would end the writer; signals
-                // are issue 8, so the writer sees EPIPE.
+                // The writer also gets SIGPIPE (see `write`).
                 return Err(Errno::EPIPE);
             }
             if buffer.is_full() {

@@ -15,7 +15,9 @@
 //!   SA_RESTART, and is restarted and gets the data with it;
 //! - a nanosleep interrupted by a handled signal gives EINTR and the time
 //!   left;
-//! - SIGTERM kills a paused child (default action, seen in wait4's status);
+//! - SIGTERM kills a paused child, SIGKILL one blocked in a pipe read,
+//!   SIGPIPE one writing to a pipe nobody reads (default actions, seen in
+//!   wait4's status); with SIGPIPE ignored the write gives EPIPE;
 //! - a store to NULL runs the SIGSEGV handler (SEGV_MAPERR, si_addr 0),
 //!   which skips the store by editing the saved pc;
 //! - a handler with SA_ONSTACK runs on the `sigaltstack` stack;
@@ -305,7 +307,26 @@ fn default_kill() -> Result<(), String> {
     kill(child.0, abi::signal::SIGKILL).map_err(|e| errno_name(e))?;
     let status = wait_for(child)?;
     let _ = (syscall::close(pipe.read), syscall::close(pipe.write));
-    check(status.term_signal() == Some(Signal::SIGKILL), "not killed by SIGKILL")
+    check(status.term_signal() == Some(Signal::SIGKILL), "not killed by SIGKILL")?;
+    // A write to a pipe nobody reads: SIGPIPE kills by default; ignored,
+    // the write gives EPIPE.
+    let child = in_child(|| {
+        let Ok(pipe) = syscall::pipe() else { return 6 };
+        let _ = syscall::close(pipe.read);
+        if sigaction(abi::signal::SIGPIPE, abi::signal::SIG_IGN as usize, 0).is_err()
+            || syscall::write(pipe.write, b"x") != Err(Errno::EPIPE)
+            || sigaction(abi::signal::SIGPIPE, abi::signal::SIG_DFL as usize, 0).is_err()
+        {
+            return 7;
+        }
+        let _ = syscall::write(pipe.write, b"x");
+        8
+    })?;
+    let status = wait_for(child)?;
+    check(
+        status.term_signal() == Some(Signal(abi::signal::SIGPIPE as i32)),
+        "a write to a closed pipe was not killed by SIGPIPE",
+    )
 }
 
 fn segv_handler() -> Result<(), String> {
