@@ -126,9 +126,8 @@ fn sleep_until(deadline: u64) -> Result<(), u64> {
 /// NULL), and gives the error the call returns.
 fn interrupted(remainder: u32, bytes: &[u8]) -> Errno {
     if remainder != 0 {
-        let written = with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, remainder, bytes)
-        });
+        let written =
+            with_current(|process| uaccess::copy_to_user(&mut process.memory, remainder, bytes));
         if let Err(error) = written {
             return error;
         }
@@ -139,20 +138,14 @@ fn interrupted(remainder: u32, bytes: &[u8]) -> Errno {
 /// nanosleep(request, remainder).
 pub fn nanosleep(request: u32, remainder: u32) -> Result<u32, Errno> {
     let duration = read_timespec(request)?;
-    sleep_until(now().saturating_add(duration)).map_err(|left| {
-        interrupted(remainder, &Timespec::from_nanoseconds(left).to_bytes())
-    })?;
+    sleep_until(now().saturating_add(duration))
+        .map_err(|left| interrupted(remainder, &Timespec::from_nanoseconds(left).to_bytes()))?;
     Ok(0)
 }
 
 /// clock_nanosleep(clock, flags, request, remainder), relative or with
 /// TIMER_ABSTIME an absolute deadline on the clock.
-pub fn clock_nanosleep(
-    clock: u32,
-    flags: u32,
-    request: u32,
-    remainder: u32,
-) -> Result<u32, Errno> {
+pub fn clock_nanosleep(clock: u32, flags: u32, request: u32, remainder: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
     sleep_for_request(flags, read_timespec(request)?).map_err(|left| {
         let remainder = relative_only(flags, remainder);

@@ -45,7 +45,10 @@ static SIGRETURN: Once<Option<u32>> = Once::new();
 
 /// The trampoline's two instructions, ARM state: `mov r7, #173`
 /// (rt_sigreturn) and `svc #0`.
-const SIGRETURN_CODE: [u32; 2] = [0xE3A0_7000 | abi::syscall::Sysnum::RtSigreturn.number(), 0xEF00_0000];
+const SIGRETURN_CODE: [u32; 2] = [
+    0xE3A0_7000 | abi::syscall::Sysnum::RtSigreturn.number(),
+    0xEF00_0000,
+];
 
 /// Finds the sigreturn trampoline in the vDSO's loaded bytes: the offset
 /// of [`SIGRETURN_CODE`], word-aligned. The vDSO does not export it (no
@@ -63,7 +66,11 @@ pub fn find_sigreturn(text: &[u8]) -> Option<u32> {
 /// The address a signal handler without `SA_RESTORER` returns to: the
 /// vDSO's trampoline that calls rt_sigreturn; `None` without a vDSO.
 pub fn sigreturn_trampoline() -> Option<u32> {
-    SIGRETURN.get().copied().flatten().map(|offset| VDSO_BASE + offset)
+    SIGRETURN
+        .get()
+        .copied()
+        .flatten()
+        .map(|offset| VDSO_BASE + offset)
 }
 
 /// Puts the vDSO's text and data page into frames. Called once at boot.

@@ -13,8 +13,8 @@
 use super::exit::exit_current;
 use super::with_current;
 use crate::println;
-use crate::trap::{Access, FaultKind, UserFault, UserFrame};
 use crate::signal::SignalInfo;
+use crate::trap::{Access, FaultKind, UserFault, UserFrame};
 use abi::signal;
 use abi::wait;
 

@@ -27,9 +27,8 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
         let tls = parent.tls;
         let vfp = parent.vfp;
         let signals = parent.signals.for_child();
-        let signal_actions = alloc::sync::Arc::new(spin::Mutex::new(
-            parent.signal_actions.lock().clone(),
-        ));
+        let signal_actions =
+            alloc::sync::Arc::new(spin::Mutex::new(parent.signal_actions.lock().clone()));
         let attributes = parent.attributes.for_child();
         let params = parent.params;
         let working_directory = parent.working_directory.clone();

@@ -217,7 +217,13 @@ mod tests {
     fn handlers_and_ignore_and_kill() {
         let mut table = SignalActions::new();
         table.set(SIGUSR1, handler(0x8000, 0));
-        table.set(SIGTERM, SignalAction { handler: SIG_IGN, ..SignalAction::DEFAULT });
+        table.set(
+            SIGTERM,
+            SignalAction {
+                handler: SIG_IGN,
+                ..SignalAction::DEFAULT
+            },
+        );
         assert_eq!(
             table.disposition(SIGUSR1),
             Disposition::Handler(handler(0x8000, 0))
@@ -225,7 +231,13 @@ mod tests {
         assert_eq!(table.disposition(SIGTERM), Disposition::Ignore);
         // Even a table that says otherwise cannot save SIGKILL.
         assert_eq!(
-            disposition(SIGKILL, &SignalAction { handler: SIG_IGN, ..SignalAction::DEFAULT }),
+            disposition(
+                SIGKILL,
+                &SignalAction {
+                    handler: SIG_IGN,
+                    ..SignalAction::DEFAULT
+                }
+            ),
             Disposition::Terminate
         );
     }
@@ -242,7 +254,10 @@ mod tests {
         );
         let nodefer = handler_mask(blocked, SIGUSR1, &handler(0x8000, SA_NODEFER));
         assert!(!nodefer.contains(SIGUSR1));
-        let all = SignalAction { mask: SignalSet(u64::MAX), ..handler(0x8000, 0) };
+        let all = SignalAction {
+            mask: SignalSet(u64::MAX),
+            ..handler(0x8000, 0)
+        };
         assert!(!handler_mask(blocked, SIGUSR1, &all).contains(SIGKILL));
     }
 
@@ -251,7 +266,13 @@ mod tests {
         let mut table = SignalActions::new();
         table.set(SIGUSR1, handler(0x8000, SA_RESETHAND));
         table.set(SIGUSR2, handler(0x8000, 0));
-        table.set(SIGTERM, SignalAction { handler: SIG_IGN, ..SignalAction::DEFAULT });
+        table.set(
+            SIGTERM,
+            SignalAction {
+                handler: SIG_IGN,
+                ..SignalAction::DEFAULT
+            },
+        );
         let exec = table.for_exec();
         assert_eq!(exec.get(SIGUSR2), SignalAction::DEFAULT);
         assert_eq!(exec.get(SIGTERM).handler, SIG_IGN);

@@ -263,7 +263,10 @@ fn run_handler(frame: &mut dyn UserFrame, info: SignalInfo, action: &super::Sign
             frame,
             SIGSEGV,
             Some(registers.sp),
-            &format_args!("cannot set up the frame of a handler of {}", abi::signal::name(info.signal)),
+            &format_args!(
+                "cannot set up the frame of a handler of {}",
+                abi::signal::name(info.signal)
+            ),
         ),
     }
 }

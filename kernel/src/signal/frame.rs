@@ -101,7 +101,10 @@ fn get(bytes: &[u8], at: usize) -> u32 {
 pub fn encode(info: &[u8; 128], context: &UserContext) -> Vec<u8> {
     let mut frame = vec![0; FRAME_SIZE];
     frame[INFO_OFFSET..INFO_OFFSET + 128].copy_from_slice(info);
-    encode_ucontext(&mut frame[UCONTEXT_OFFSET..UCONTEXT_OFFSET + UCONTEXT_SIZE], context);
+    encode_ucontext(
+        &mut frame[UCONTEXT_OFFSET..UCONTEXT_OFFSET + UCONTEXT_SIZE],
+        context,
+    );
     frame
 }
 
@@ -164,7 +167,11 @@ pub fn decode_ucontext(uc: &[u8]) -> Result<UserContext, BadFrame> {
     vfp.fpscr = get(vfp_bytes, VFP_FPSCR);
     vfp.fpexc = get(vfp_bytes, VFP_FPEXC);
     Ok(UserContext {
-        stack: [get(uc, UC_STACK), get(uc, UC_STACK + 4), get(uc, UC_STACK + 8)],
+        stack: [
+            get(uc, UC_STACK),
+            get(uc, UC_STACK + 4),
+            get(uc, UC_STACK + 8),
+        ],
         registers,
         trap_number: get(uc, mc),
         error_code: get(uc, mc + 4),

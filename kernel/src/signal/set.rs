@@ -106,8 +106,8 @@ mod tests {
         assert_eq!(set.lowest(), Some(SIGUSR1));
         set.remove(SIGUSR1);
         assert_eq!(set.lowest(), Some(SIGCHLD));
-        assert_eq!(SignalSet(u64::MAX).blockable().contains(SIGKILL), false);
-        assert_eq!(SignalSet(u64::MAX).blockable().contains(SIGSTOP), false);
+        assert!(!SignalSet(u64::MAX).blockable().contains(SIGKILL));
+        assert!(!SignalSet(u64::MAX).blockable().contains(SIGSTOP));
         assert_eq!(SignalSet::from_bytes(set.to_bytes()), set);
         assert_eq!(SignalSet::EMPTY.lowest(), None);
     }

@@ -10,12 +10,12 @@
 
 use super::info::SignalInfo;
 use super::set::SignalSet;
-use alloc::vec::Vec;
 use abi::errno::Errno;
 use abi::signal::{
     MINSIGSTKSZ, SA_ONSTACK, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGSYS, SIGTRAP, SS_DISABLE,
     SS_ONSTACK,
 };
+use alloc::vec::Vec;
 
 /// The signals a fault raises: delivered before any other.
 const SYNCHRONOUS: SignalSet = SignalSet(
@@ -222,23 +222,44 @@ mod tests {
     fn alternate_stacks() {
         let none = AlternateStack::default();
         assert_eq!(none.to_user(0x1000), [0, SS_DISABLE, 0]);
-        assert_eq!(none.from_user(0x1000, [0x8000, 0, 1024]), Err(Errno::ENOMEM));
-        assert_eq!(none.from_user(0x1000, [0x8000, 7, 4096]), Err(Errno::EINVAL));
+        assert_eq!(
+            none.from_user(0x1000, [0x8000, 0, 1024]),
+            Err(Errno::ENOMEM)
+        );
+        assert_eq!(
+            none.from_user(0x1000, [0x8000, 7, 4096]),
+            Err(Errno::EINVAL)
+        );
         let stack = none.from_user(0x1000, [0x8000, 0, 4096]).unwrap();
         assert_eq!(stack.to_user(0x1000), [0x8000, 0, 4096]);
         assert_eq!(stack.to_user(0x8800), [0x8000, SS_ONSTACK, 4096]);
-        assert_eq!(stack.from_user(0x8800, [0, SS_DISABLE, 0]), Err(Errno::EPERM));
+        assert_eq!(
+            stack.from_user(0x8800, [0, SS_DISABLE, 0]),
+            Err(Errno::EPERM)
+        );
         assert_eq!(stack.from_user(0x1000, [0, SS_DISABLE, 0]), Ok(none));
     }
 
     #[test]
     fn frames_go_below_sp_or_on_the_alternate_stack() {
-        let stack = AlternateStack { base: 0x8000, size: 0x1000 };
-        assert_eq!(frame_address(0x2_0004, 888, 0, &stack), (0x2_0004 - 888) & !7);
-        assert_eq!(frame_address(0x2_0000, 888, SA_ONSTACK, &stack), 0x9000 - 888);
+        let stack = AlternateStack {
+            base: 0x8000,
+            size: 0x1000,
+        };
+        assert_eq!(
+            frame_address(0x2_0004, 888, 0, &stack),
+            (0x2_0004 - 888) & !7
+        );
+        assert_eq!(
+            frame_address(0x2_0000, 888, SA_ONSTACK, &stack),
+            0x9000 - 888
+        );
         // Already on it: nest below the current sp.
         assert_eq!(frame_address(0x8800, 888, SA_ONSTACK, &stack), 0x8800 - 888);
         let none = AlternateStack::default();
-        assert_eq!(frame_address(0x2_0000, 888, SA_ONSTACK, &none), 0x2_0000 - 888);
+        assert_eq!(
+            frame_address(0x2_0000, 888, SA_ONSTACK, &none),
+            0x2_0000 - 888
+        );
     }
 }

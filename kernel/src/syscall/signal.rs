@@ -18,9 +18,7 @@ use crate::signal::{SignalAction, SignalInfo, SignalSet};
 use crate::trap::UserFrame;
 use crate::{sched, uaccess};
 use abi::errno::Errno;
-use abi::signal::{
-    LAST, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGSET_SIZE, is_catchable, is_valid,
-};
+use abi::signal::{LAST, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGSET_SIZE, is_catchable, is_valid};
 
 /// Reads a user `sigset_t` (8 bytes).
 fn read_set(address: u32) -> Result<SignalSet, Errno> {
@@ -100,9 +98,8 @@ pub fn rt_sigpending(set: u32, size: u32) -> Result<u32, Errno> {
     if size != SIGSET_SIZE {
         return Err(Errno::EINVAL);
     }
-    let pending = with_current(|process| {
-        SignalSet(process.signals.pending.0 & process.signals.blocked.0)
-    });
+    let pending =
+        with_current(|process| SignalSet(process.signals.pending.0 & process.signals.blocked.0));
     write_set(set, pending)?;
     Ok(0)
 }

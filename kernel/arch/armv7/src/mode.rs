@@ -117,9 +117,6 @@ mod tests {
     fn handlers_start_clean_in_the_same_mode() {
         let current = MODE_SYS | PSR_IT | PSR_T | PSR_E | 0x2000_0000;
         assert_eq!(handler_psr(current, 0x8000), MODE_SYS | 0x2000_0000);
-        assert_eq!(
-            handler_psr(MODE_USR, 0x8001),
-            MODE_USR | PSR_T
-        );
+        assert_eq!(handler_psr(MODE_USR, 0x8001), MODE_USR | PSR_T);
     }
 }

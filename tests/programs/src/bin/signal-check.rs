@@ -38,8 +38,8 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use test_programs::cpu_mode;
 use test_programs::{errno_name, in_child, wait_for};
-use userlib::syscall::{self, Fork, Pid, Signal, Sysnum, decode, decode_unit, raw};
 use userlib::abi;
+use userlib::syscall::{self, Fork, Pid, Signal, Sysnum, decode, decode_unit, raw};
 use userlib::{Args, Errno, println};
 
 userlib::entry!(main);
@@ -76,7 +76,11 @@ extern "C" fn handler(signal: u32, info: *const u32, context: *mut u32) {
         let cpsr = context.add(UC_CPSR);
         if signal == SIGSEGV {
             // Skip the faulting store: 2 bytes in Thumb state, else 4.
-            let step = if cpsr.read_volatile() & 0x20 != 0 { 2 } else { 4 };
+            let step = if cpsr.read_volatile() & 0x20 != 0 {
+                2
+            } else {
+                4
+            };
             let pc = context.add(UC_PC);
             pc.write_volatile(pc.read_volatile() + step);
         }
@@ -103,12 +107,19 @@ fn sigaction(signal: u32, handler: usize, flags: u32) -> Result<(), Errno> {
     // SAFETY: `action` is a valid k_sigaction for the call to read; the
     // handler, if any, is `handler` above, sound for any signal.
     decode_unit(unsafe {
-        raw::syscall4(Sysnum::RtSigaction, signal as usize, action.as_ptr() as usize, 0, 8)
+        raw::syscall4(
+            Sysnum::RtSigaction,
+            signal as usize,
+            action.as_ptr() as usize,
+            0,
+            8,
+        )
     })
 }
 
 fn catch(signal: u32, flags: u32) -> Result<(), String> {
-    sigaction(signal, handler as *const () as usize, flags).map_err(|e| format!("rt_sigaction: {}", errno_name(e)))
+    sigaction(signal, handler as *const () as usize, flags)
+        .map_err(|e| format!("rt_sigaction: {}", errno_name(e)))
 }
 
 /// rt_sigprocmask(how, set, &old, 8): the old mask.
@@ -139,10 +150,13 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(String::from(what)) }
 }
 
+/// One check: `Err` with what went wrong.
+type Check = fn() -> Result<(), String>;
+
 fn main(args: &Args) -> i32 {
     let name = args.arg_str(0).unwrap_or("signal-check");
     let mode = cpu_mode::current();
-    let checks: [(&str, fn() -> Result<(), String>); 10] = [
+    let checks: [(&str, Check); 10] = [
         ("handler", self_kill),
         ("blocked", blocked),
         ("sigchld", sigchld),
@@ -170,7 +184,10 @@ fn self_kill() -> Result<(), String> {
     let me = syscall::getpid().0;
     kill(me, SIGUSR1).map_err(|e| format!("kill: {}", errno_name(e)))?;
     check(calls(SIGUSR1) == 1, "the handler did not run once")?;
-    check(last(0) == SIGUSR1 && last(1) == 0, "si_signo or si_code wrong")?;
+    check(
+        last(0) == SIGUSR1 && last(1) == 0,
+        "si_signo or si_code wrong",
+    )?;
     check(last(2) == me as u32, "si_pid is not ours")?;
     check(
         last(4) == u32::from(cpu_mode::current().number()),
@@ -178,8 +195,14 @@ fn self_kill() -> Result<(), String> {
     )?;
     // Signal 0 and bad numbers.
     check(kill(me, 0).is_ok(), "kill(self, 0) failed")?;
-    check(kill(me, 65) == Err(Errno::EINVAL), "kill(self, 65) not EINVAL")?;
-    check(kill(0x7fff, 0) == Err(Errno::ESRCH), "kill(nobody) not ESRCH")?;
+    check(
+        kill(me, 65) == Err(Errno::EINVAL),
+        "kill(self, 65) not EINVAL",
+    )?;
+    check(
+        kill(0x7fff, 0) == Err(Errno::ESRCH),
+        "kill(nobody) not ESRCH",
+    )?;
     check(
         sigaction(abi::signal::SIGKILL, handler as *const () as usize, 0) == Err(Errno::EINVAL),
         "SIGKILL caught",
@@ -188,17 +211,21 @@ fn self_kill() -> Result<(), String> {
 
 fn blocked() -> Result<(), String> {
     catch(SIGUSR2, 0)?;
-    sigprocmask(abi::signal::SIG_BLOCK, bit(SIGUSR2)).map_err(|e| errno_name(e))?;
-    kill(syscall::getpid().0, SIGUSR2).map_err(|e| errno_name(e))?;
+    sigprocmask(abi::signal::SIG_BLOCK, bit(SIGUSR2)).map_err(errno_name)?;
+    kill(syscall::getpid().0, SIGUSR2).map_err(errno_name)?;
     check(calls(SIGUSR2) == 0, "a blocked signal ran")?;
     let mut pending = 0u64;
     // SAFETY: 8 bytes of ours.
     let r0 = unsafe {
-        raw::syscall2(Sysnum::RtSigpending, core::ptr::addr_of_mut!(pending) as usize, 8)
+        raw::syscall2(
+            Sysnum::RtSigpending,
+            core::ptr::addr_of_mut!(pending) as usize,
+            8,
+        )
     };
     decode(r0).map_err(|e| format!("rt_sigpending: {}", errno_name(e)))?;
     check(pending == bit(SIGUSR2), "rt_sigpending does not show it")?;
-    let old = sigprocmask(abi::signal::SIG_UNBLOCK, bit(SIGUSR2)).map_err(|e| errno_name(e))?;
+    let old = sigprocmask(abi::signal::SIG_UNBLOCK, bit(SIGUSR2)).map_err(errno_name)?;
     check(old == bit(SIGUSR2), "the old mask is wrong")?;
     check(calls(SIGUSR2) == 1, "not delivered at unblock")
 }
@@ -210,8 +237,11 @@ fn sigchld() -> Result<(), String> {
     check(status.exit_status() == Some(3), "the child's status")?;
     check(calls(SIGCHLD) == 1, "no SIGCHLD handler call")?;
     check(last(2) == child.0 as u32, "si_pid is not the child")?;
-    check(last(1) == abi::signal::CLD_EXITED as u32 && last(3) == 3, "si_code/si_status")?;
-    sigaction(SIGCHLD, 0, 0).map_err(|e| errno_name(e))
+    check(
+        last(1) == abi::signal::CLD_EXITED as u32 && last(3) == 3,
+        "si_code/si_status",
+    )?;
+    sigaction(SIGCHLD, 0, 0).map_err(errno_name)
 }
 
 /// A child that signals us with SIGUSR1 after 20 ms, then sends `data`
@@ -233,7 +263,7 @@ fn nudge(write_end: syscall::Fd, data: &'static [u8]) -> Result<Pid, String> {
 
 fn pipe_eintr() -> Result<(), String> {
     catch(SIGUSR1, 0)?;
-    let pipe = syscall::pipe().map_err(|e| errno_name(e))?;
+    let pipe = syscall::pipe().map_err(errno_name)?;
     let before = calls(SIGUSR1);
     let child = nudge(pipe.write, b"")?;
     let mut buffer = [0u8; 4];
@@ -247,7 +277,7 @@ fn pipe_eintr() -> Result<(), String> {
 
 fn pipe_restart() -> Result<(), String> {
     catch(SIGUSR1, abi::signal::SA_RESTART)?;
-    let pipe = syscall::pipe().map_err(|e| errno_name(e))?;
+    let pipe = syscall::pipe().map_err(errno_name)?;
     let before = calls(SIGUSR1);
     let child = nudge(pipe.write, b"x")?;
     let mut buffer = [0u8; 4];
@@ -256,12 +286,15 @@ fn pipe_restart() -> Result<(), String> {
     let _ = (syscall::close(pipe.read), syscall::close(pipe.write));
     check(status.exit_status() == Some(0), "the child failed")?;
     check(calls(SIGUSR1) == before + 1, "the handler did not run")?;
-    check(result == Ok(1) && buffer[0] == b'x', "the read was not restarted")
+    check(
+        result == Ok(1) && buffer[0] == b'x',
+        "the read was not restarted",
+    )
 }
 
 fn nanosleep_eintr() -> Result<(), String> {
     catch(SIGUSR1, abi::signal::SA_RESTART)?;
-    let pipe = syscall::pipe().map_err(|e| errno_name(e))?;
+    let pipe = syscall::pipe().map_err(errno_name)?;
     let child = nudge(pipe.write, b"")?;
     let request = [2u32, 0];
     let mut left = [0u32; 2];
@@ -276,7 +309,10 @@ fn nanosleep_eintr() -> Result<(), String> {
     let status = wait_for(child)?;
     let _ = (syscall::close(pipe.read), syscall::close(pipe.write));
     check(status.exit_status() == Some(0), "the child failed")?;
-    check(decode(r0) == Err(Errno::EINTR), "nanosleep did not give EINTR")?;
+    check(
+        decode(r0) == Err(Errno::EINTR),
+        "nanosleep did not give EINTR",
+    )?;
     check(left[0] == 1 && left[1] > 0, "the time left is wrong")
 }
 
@@ -294,8 +330,8 @@ fn default_kill() -> Result<(), String> {
         "the child was not killed by SIGTERM",
     )?;
     // And one blocked in a pipe read, by SIGKILL.
-    let pipe = syscall::pipe().map_err(|e| errno_name(e))?;
-    let child = match syscall::fork().map_err(|e| errno_name(e))? {
+    let pipe = syscall::pipe().map_err(errno_name)?;
+    let child = match syscall::fork().map_err(errno_name)? {
         Fork::Child => {
             let mut buffer = [0u8; 1];
             let _ = syscall::read(pipe.read, &mut buffer);
@@ -304,10 +340,13 @@ fn default_kill() -> Result<(), String> {
         Fork::Parent(child) => child,
     };
     let _ = syscall::sleep_nanoseconds(10_000_000);
-    kill(child.0, abi::signal::SIGKILL).map_err(|e| errno_name(e))?;
+    kill(child.0, abi::signal::SIGKILL).map_err(errno_name)?;
     let status = wait_for(child)?;
     let _ = (syscall::close(pipe.read), syscall::close(pipe.write));
-    check(status.term_signal() == Some(Signal::SIGKILL), "not killed by SIGKILL")?;
+    check(
+        status.term_signal() == Some(Signal::SIGKILL),
+        "not killed by SIGKILL",
+    )?;
     // A write to a pipe nobody reads: SIGPIPE kills by default; ignored,
     // the write gives EPIPE.
     let child = in_child(|| {
@@ -333,9 +372,12 @@ fn segv_handler() -> Result<(), String> {
     catch(SIGSEGV, abi::signal::SA_SIGINFO)?;
     store_to_null();
     check(calls(SIGSEGV) == 1, "the SIGSEGV handler did not run")?;
-    check(last(1) == abi::signal::SEGV_MAPERR as u32, "si_code is not SEGV_MAPERR")?;
+    check(
+        last(1) == abi::signal::SEGV_MAPERR as u32,
+        "si_code is not SEGV_MAPERR",
+    )?;
     check(last(2) == 0, "si_addr is not 0")?;
-    sigaction(SIGSEGV, 0, 0).map_err(|e| errno_name(e))
+    sigaction(SIGSEGV, 0, 0).map_err(errno_name)
 }
 
 /// Stores to address 0 with one 16-bit (Thumb) or 32-bit (ARM) `str`.
@@ -366,13 +408,16 @@ fn altstack() -> Result<(), String> {
     let r0 = unsafe { raw::syscall2(Sysnum::Sigaltstack, stack.as_ptr() as usize, 0) };
     decode(r0).map_err(|e| format!("sigaltstack: {}", errno_name(e)))?;
     catch(SIGUSR2, abi::signal::SA_ONSTACK)?;
-    kill(syscall::getpid().0, SIGUSR2).map_err(|e| errno_name(e))?;
+    kill(syscall::getpid().0, SIGUSR2).map_err(errno_name)?;
     let sp = last(5);
-    check(sp >= base && sp < base + size, "the handler did not run on the alternate stack")?;
+    check(
+        sp >= base && sp < base + size,
+        "the handler did not run on the alternate stack",
+    )?;
     let mut old = [0u32; 3];
     // SAFETY: 12 bytes of ours.
     let r0 = unsafe { raw::syscall2(Sysnum::Sigaltstack, 0, old.as_mut_ptr() as usize) };
-    decode(r0).map_err(|e| errno_name(e))?;
+    decode(r0).map_err(errno_name)?;
     check(old == [base, 0, size], "sigaltstack reads back wrong")
 }
 
@@ -380,9 +425,9 @@ fn tampered_cpsr() -> Result<(), String> {
     catch(SIGUSR1, 0)?;
     let mode = cpu_mode::current();
     TAMPER.store(true, Ordering::SeqCst);
-    kill(syscall::getpid().0, SIGUSR1).map_err(|e| errno_name(e))?;
+    kill(syscall::getpid().0, SIGUSR1).map_err(errno_name)?;
     check(!TAMPER.load(Ordering::SeqCst), "the handler did not run")?;
     check(cpu_mode::current() == mode, "sigreturn changed our mode")?;
     // Interrupts still come: a 5 ms sleep ends (the timer is an IRQ).
-    syscall::sleep_nanoseconds(5_000_000).map_err(|e| errno_name(e))
+    syscall::sleep_nanoseconds(5_000_000).map_err(errno_name)
 }
