@@ -296,7 +296,12 @@ pub fn sigreturn(frame: &mut dyn UserFrame, restore_stack: bool) -> Outcome {
     };
     with_current(|process| {
         process.signals.set_blocked(context.mask);
-        process.vfp = context.vfp;
+        // d0-d31 and FPSCR are the program's to set anyway (vmov, vmsr);
+        // FPEXC is not (EN, EX and the pending-exception state belong to
+        // the kernel's VFP switching), so the frame's FPEXC is ignored,
+        // as Linux sanitises it.
+        process.vfp.d = context.vfp.d;
+        process.vfp.fpscr = context.vfp.fpscr;
         if restore_stack {
             // As Linux's restore_altstack: a refused stack is no error.
             let stack = &process.signals.alternate_stack;
