@@ -160,6 +160,16 @@ fn restart_error(frame: &dyn UserFrame) -> Option<Errno> {
         .find(|error| value == error.as_return_value() as i32)
 }
 
+/// Whether a call that failed with restart error `error` is entered again:
+/// `handler_flags` are the `sa_flags` of the handler about to run, `None`
+/// if none runs (the table in the module doc). Otherwise it gives EINTR.
+pub fn restarts(error: Errno, handler_flags: Option<u32>) -> bool {
+    match handler_flags {
+        None => true,
+        Some(flags) => error == ERESTARTNOINTR || (error == ERESTARTSYS && flags & SA_RESTART != 0),
+    }
+}
+
 /// Delivers what is pending to the running process before it resumes
 /// with `frame`; `resume` says how it entered the kernel.
 pub fn on_return(frame: &mut dyn UserFrame, resume: Resume) {
@@ -185,9 +195,7 @@ pub fn on_return(frame: &mut dyn UserFrame, resume: Resume) {
             Disposition::Terminate => exit_current(wait::signalled(info.signal)),
             Disposition::Handler(action) => {
                 if let Some((error, entry, first_argument)) = restart.take() {
-                    let again = error == ERESTARTNOINTR
-                        || (error == ERESTARTSYS && action.flags & SA_RESTART != 0);
-                    if again {
+                    if restarts(error, Some(action.flags)) {
                         frame.restart_syscall(first_argument, entry);
                     } else {
                         frame.set_result(Errno::EINTR.as_return_value() as u32);
@@ -330,4 +338,29 @@ pub fn send_to_each(select: impl Fn(Pid) -> bool, info: SignalInfo) -> usize {
             .filter(|&pid| info.signal == 0 || send(table, pid, info))
             .count()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restart_table() {
+        for error in [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND] {
+            assert!(restarts(error, None), "no handler: always restart");
+        }
+        assert!(restarts(ERESTARTSYS, Some(SA_RESTART)));
+        assert!(!restarts(ERESTARTSYS, Some(0)));
+        assert!(!restarts(ERESTARTNOHAND, Some(SA_RESTART)), "sleeps: EINTR");
+        assert!(restarts(ERESTARTNOINTR, Some(0)));
+    }
+
+    #[test]
+    fn restart_errors_are_linuxs_and_never_real_errnos() {
+        assert_eq!(
+            (ERESTARTSYS.0, ERESTARTNOINTR.0, ERESTARTNOHAND.0),
+            (512, 513, 514)
+        );
+        assert_eq!(ERESTARTSYS.as_return_value(), -512);
+    }
 }
