@@ -54,6 +54,7 @@ pub mod random;
 #[allow(unsafe_code)]
 pub mod sched;
 pub mod selftest;
+pub mod signal;
 pub mod syscall;
 #[cfg(test)]
 mod test_random;

@@ -22,6 +22,7 @@ use crate::sched::timer_queue::{TimerId, TimerQueue};
 use crate::syscall::SyscallCounts;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use memory::ProcessMemory;
 use spin::Mutex;
 use thread::{Event, KernelStack, ThreadState};
@@ -75,6 +76,12 @@ pub struct Process {
     pub attributes: attributes::Attributes,
     /// Its thread's VFP/NEON registers while they are not in the unit.
     pub vfp: crate::vfp::VfpState,
+    /// Its thread's signal state: blocked, pending, alternate stack (per
+    /// thread).
+    pub signals: crate::signal::ThreadSignals,
+    /// Its signal handlers: shared by the threads of a process (and by
+    /// `CLONE_SIGHAND` clones), copied at fork, reset at execve.
+    pub signal_actions: Arc<Mutex<crate::signal::SignalActions>>,
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
@@ -271,6 +278,8 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         syscalls: SyscallCounts::default(),
         attributes: attributes::Attributes::new(&program.path),
         vfp: crate::vfp::VfpState::new(),
+        signals: crate::signal::ThreadSignals::new(),
+        signal_actions: Arc::new(Mutex::new(crate::signal::SignalActions::new())),
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);

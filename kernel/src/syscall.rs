@@ -18,6 +18,7 @@ mod information;
 mod memory;
 mod process;
 mod scheduling;
+mod signal;
 mod statx;
 
 use crate::println;
@@ -26,6 +27,7 @@ use abi::errno::Errno;
 use abi::syscall::Sysnum;
 use spin::Mutex;
 
+pub use crate::signal::delivery::Resume;
 pub use entry::{Entry, SyscallCounts};
 
 /// What a system call did with the frame.
@@ -45,8 +47,12 @@ impl From<Result<u32, Errno>> for Outcome {
 
 /// Handles the system call the running process made with `frame`,
 /// entering by `entry`.
-pub fn handle(frame: &mut dyn UserFrame, entry: Entry) {
+///
+/// Returns how the process resumes, for signal delivery: a call that
+/// returned a value may be restarted (see `signal::delivery`).
+pub fn handle(frame: &mut dyn UserFrame, entry: Entry) -> Resume {
     crate::process::with_current(|process| process.syscalls.record(entry));
+    let first_argument = frame.argument(0);
     let number = frame.syscall_number();
     let outcome = match Sysnum::from_number(number) {
         Some(call) => dispatch(call, frame),
@@ -55,11 +61,18 @@ pub fn handle(frame: &mut dyn UserFrame, entry: Entry) {
             Outcome::Return(Err(Errno::ENOSYS))
         }
     };
-    if let Outcome::Return(result) = outcome {
-        frame.set_result(match result {
-            Ok(value) => value,
-            Err(error) => error.as_return_value() as u32,
-        });
+    match outcome {
+        Outcome::Return(result) => {
+            frame.set_result(match result {
+                Ok(value) => value,
+                Err(error) => error.as_return_value() as u32,
+            });
+            Resume::Syscall {
+                entry,
+                first_argument,
+            }
+        }
+        Outcome::FrameReplaced => Resume::Other,
     }
 }
 
@@ -72,7 +85,17 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Wait4 => process::wait4(a0, a1, a2, a3).into(),
         Sysnum::Getpid | Sysnum::Gettid => process::getpid().into(),
         Sysnum::Getppid => process::getppid().into(),
-        Sysnum::Kill => process::kill(a0, a1).into(),
+        Sysnum::Kill => signal::kill(a0, a1).into(),
+        Sysnum::Tkill => signal::tkill(a0, a1).into(),
+        Sysnum::Tgkill => signal::tgkill(a0, a1, a2).into(),
+        Sysnum::RtSigaction => signal::rt_sigaction(a0, a1, a2, a3).into(),
+        Sysnum::RtSigprocmask => signal::rt_sigprocmask(a0, a1, a2, a3).into(),
+        Sysnum::RtSigpending => signal::rt_sigpending(a0, a1).into(),
+        Sysnum::RtSigsuspend => signal::rt_sigsuspend(a0, a1).into(),
+        Sysnum::Pause => signal::pause().into(),
+        Sysnum::RtSigreturn => signal::rt_sigreturn(frame),
+        Sysnum::Sigreturn => signal::sigreturn(frame),
+        Sysnum::Sigaltstack => signal::sigaltstack(a0, a1, frame.stack_pointer()).into(),
         Sysnum::SchedYield => scheduling::sched_yield().into(),
         Sysnum::SchedSetscheduler => scheduling::sched_setscheduler(a0, a1, a2).into(),
         Sysnum::SchedGetscheduler => scheduling::sched_getscheduler(a0).into(),

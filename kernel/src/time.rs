@@ -13,6 +13,7 @@
 
 use crate::process::thread::Event;
 use crate::process::with_current;
+use crate::signal::delivery;
 use crate::{platform, sched, uaccess};
 use abi::clock::{self, Timespec, Timespec64, Timeval};
 use abi::errno::Errno;
@@ -107,42 +108,71 @@ fn read_timespec(address: u32) -> Result<u64, Errno> {
     Timespec::from_bytes(&bytes).to_nanoseconds()
 }
 
-/// Sleeps until the monotonic clock reads `deadline`.
-fn sleep_until(deadline: u64) {
+/// Sleeps until the monotonic clock reads `deadline`, unless a signal
+/// comes first: then `Err` with the time left. A sleep a signal ends
+/// returns EINTR once a handler has run, and is restarted (from the
+/// start, for a relative sleep: Linux would restart with the time left)
+/// if none ran (`ERESTARTNOHAND`, see `signal::delivery`).
+fn sleep_until(deadline: u64) -> Result<(), u64> {
     while now() < deadline {
-        sched::block_until(Event::Sleep, deadline);
+        if delivery::wait_until(Event::Sleep, deadline).is_err() {
+            return Err(deadline.saturating_sub(now()));
+        }
     }
+    Ok(())
+}
+
+/// Writes the time left of an interrupted sleep to `remainder` (if not
+/// NULL), and gives the error the call returns.
+fn interrupted(remainder: u32, bytes: &[u8]) -> Errno {
+    if remainder != 0 {
+        let written =
+            with_current(|process| uaccess::copy_to_user(&mut process.memory, remainder, bytes));
+        if let Err(error) = written {
+            return error;
+        }
+    }
+    delivery::ERESTARTNOHAND
 }
 
 /// nanosleep(request, remainder).
-pub fn nanosleep(request: u32, _remainder: u32) -> Result<u32, Errno> {
+pub fn nanosleep(request: u32, remainder: u32) -> Result<u32, Errno> {
     let duration = read_timespec(request)?;
-    sleep_until(now().saturating_add(duration));
+    sleep_until(now().saturating_add(duration))
+        .map_err(|left| interrupted(remainder, &Timespec::from_nanoseconds(left).to_bytes()))?;
     Ok(0)
 }
 
 /// clock_nanosleep(clock, flags, request, remainder), relative or with
 /// TIMER_ABSTIME an absolute deadline on the clock.
-pub fn clock_nanosleep(
-    clock: u32,
-    flags: u32,
-    request: u32,
-    _remainder: u32,
-) -> Result<u32, Errno> {
+pub fn clock_nanosleep(clock: u32, flags: u32, request: u32, remainder: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
-    sleep_for_request(flags, read_timespec(request)?)
+    sleep_for_request(flags, read_timespec(request)?).map_err(|left| {
+        let remainder = relative_only(flags, remainder);
+        interrupted(remainder, &Timespec::from_nanoseconds(left).to_bytes())
+    })
 }
 
 /// The sleep of clock_nanosleep and clock_nanosleep_time64: until `time`
 /// with TIMER_ABSTIME, for `time` otherwise.
-fn sleep_for_request(flags: u32, time: u64) -> Result<u32, Errno> {
+fn sleep_for_request(flags: u32, time: u64) -> Result<u32, u64> {
     let deadline = if flags & clock::TIMER_ABSTIME != 0 {
         time
     } else {
         now().saturating_add(time)
     };
-    sleep_until(deadline);
+    sleep_until(deadline)?;
     Ok(0)
+}
+
+/// Where an interrupted clock_nanosleep writes the time left: nowhere
+/// for an absolute deadline (Linux leaves `remainder` alone then).
+fn relative_only(flags: u32, remainder: u32) -> u32 {
+    if flags & clock::TIMER_ABSTIME != 0 {
+        0
+    } else {
+        remainder
+    }
 }
 
 /// clock_gettime64(clock, timespec64): clock_gettime with the 16-byte
@@ -178,10 +208,13 @@ pub fn clock_nanosleep64(
     clock: u32,
     flags: u32,
     request: u32,
-    _remainder: u32,
+    remainder: u32,
 ) -> Result<u32, Errno> {
     check_clock(clock)?;
-    sleep_for_request(flags, read_timespec64(request)?)
+    sleep_for_request(flags, read_timespec64(request)?).map_err(|left| {
+        let remainder = relative_only(flags, remainder);
+        interrupted(remainder, &Timespec64::from_nanoseconds(left).to_bytes())
+    })
 }
 
 #[cfg(test)]

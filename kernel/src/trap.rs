@@ -36,6 +36,47 @@ pub trait UserFrame: FrameCopy {
     /// given stack pointer (execve): in USR mode, or in SYSTEM mode if
     /// `trusted` (Kernel-Mode Linux).
     fn start_program(&mut self, entry: u32, stack_pointer: u32, trusted: bool);
+    /// Every general register by name (signal delivery saves them).
+    fn general_registers(&self) -> GeneralRegisters;
+    /// Enters a signal handler: pc = `handler` (Thumb state if its low
+    /// bit is set, IT bits cleared, the mode unchanged), sp = `stack`, lr
+    /// = `return_address`, r0-r2 = `arguments`.
+    fn enter_signal_handler(
+        &mut self,
+        handler: u32,
+        stack: u32,
+        return_address: u32,
+        arguments: [u32; 3],
+    );
+    /// Restores registers a signal frame held (sigreturn). The arch keeps
+    /// the thread's own mode and interrupt masks whatever `registers.psr`
+    /// says: only the condition flags, GE, E and the Thumb/IT state come
+    /// from it.
+    fn return_from_signal(&mut self, registers: &GeneralRegisters);
+    /// Makes the process enter the system call it just made again when it
+    /// resumes, with r0 = `first_argument`: back over the `svc` for
+    /// [`Entry::Trap`], into the direct-entry trampoline for
+    /// [`Entry::Direct`].
+    ///
+    /// [`Entry::Trap`]: crate::syscall::Entry::Trap
+    /// [`Entry::Direct`]: crate::syscall::Entry::Direct
+    fn restart_syscall(&mut self, first_argument: u32, entry: crate::syscall::Entry);
+}
+
+/// The general registers of a process, by name: what a signal frame's
+/// `struct sigcontext` holds (`arm_r0` to `arm_cpsr`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GeneralRegisters {
+    /// r0 to r12 (r11 is fp, r12 ip).
+    pub r: [u32; 13],
+    /// The stack pointer.
+    pub sp: u32,
+    /// The link register.
+    pub lr: u32,
+    /// Where the process resumes.
+    pub pc: u32,
+    /// Its CPSR.
+    pub psr: u32,
 }
 
 /// The kind of access that faulted.

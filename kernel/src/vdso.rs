@@ -40,6 +40,39 @@ struct Pages {
 
 static PAGES: Once<Option<Pages>> = Once::new();
 
+/// Where the vDSO's sigreturn trampoline is, from `VDSO_BASE`.
+static SIGRETURN: Once<Option<u32>> = Once::new();
+
+/// The trampoline's two instructions, ARM state: `mov r7, #173`
+/// (rt_sigreturn) and `svc #0`.
+const SIGRETURN_CODE: [u32; 2] = [
+    0xE3A0_7000 | abi::syscall::Sysnum::RtSigreturn.number(),
+    0xEF00_0000,
+];
+
+/// Finds the sigreturn trampoline in the vDSO's loaded bytes: the offset
+/// of [`SIGRETURN_CODE`], word-aligned. The vDSO does not export it (no
+/// program should call it by name), so the kernel looks for its code.
+pub fn find_sigreturn(text: &[u8]) -> Option<u32> {
+    let mut code = [0u8; 8];
+    code[..4].copy_from_slice(&SIGRETURN_CODE[0].to_le_bytes());
+    code[4..].copy_from_slice(&SIGRETURN_CODE[1].to_le_bytes());
+    (0..text.len().saturating_sub(7))
+        .step_by(4)
+        .find(|&offset| text[offset..offset + 8] == code)
+        .map(|offset| offset as u32)
+}
+
+/// The address a signal handler without `SA_RESTORER` returns to: the
+/// vDSO's trampoline that calls rt_sigreturn; `None` without a vDSO.
+pub fn sigreturn_trampoline() -> Option<u32> {
+    SIGRETURN
+        .get()
+        .copied()
+        .flatten()
+        .map(|offset| VDSO_BASE + offset)
+}
+
 /// Puts the vDSO's text and data page into frames. Called once at boot.
 pub fn init() {
     PAGES.call_once(|| {
@@ -55,6 +88,10 @@ pub fn init() {
         // first page (the build checks it); what follows in the file
         // (section headers, the static symbol table) is not mapped.
         let loaded = &IMAGE[..IMAGE.len().min(VDSO_DATA_OFFSET as usize)];
+        SIGRETURN.call_once(|| find_sigreturn(loaded));
+        if SIGRETURN.get().copied().flatten().is_none() {
+            crate::println!("vdso: no sigreturn trampoline: handlers need SA_RESTORER");
+        }
         let text = memory::allocate()?;
         frame_access::zero(text);
         frame_access::with_frame_mut(text, |bytes| bytes[..loaded.len()].copy_from_slice(loaded));
@@ -148,4 +185,19 @@ pub fn map_into(memory: &mut ProcessMemory, trusted: bool) -> Result<Option<u32>
         memory::share(frame);
     }
     Ok(Some(VDSO_BASE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trampoline_is_found_by_its_code() {
+        let mut text = alloc::vec![0u8; 64];
+        assert_eq!(find_sigreturn(&text), None);
+        text[40..44].copy_from_slice(&0xE3A0_70ADu32.to_le_bytes());
+        text[44..48].copy_from_slice(&0xEF00_0000u32.to_le_bytes());
+        assert_eq!(find_sigreturn(&text), Some(40));
+        assert_eq!(find_sigreturn(&text[..47]), None);
+    }
 }

@@ -13,12 +13,14 @@
 //! bin/vdso-call        calls the kernel through the vDSO (the vDSO suite)
 //! bin/kml-calls        blocking and scheduling calls (the KML suite)
 //! bin/bench            the benchmarks (`cargo xtask bench` boots it as init)
+//! bin/signal-check     POSIX signals by raw system calls (issue 8)
 //! bin/c-hello          C programs (tests/programs/c/*.c), built with GCC:
 //! bin/vdso-linked      linked against vdso.so, imports bound by the kernel
 //! bin/needs-libc       dynamically linked against glibc: refused
 //! bin/glibc-*          static glibc, hard-float: unmodified Linux programs
 //! bin/echo-link        a symlink to `echo-args` (readlink, glibc-calls)
 //! trusted/mode-check   the same binary again, where it runs in SYSTEM mode
+//! trusted/signal-check signal-check in SYSTEM mode (issue 8)
 //! trusted/vdso-call    likewise: the vDSO's SYSTEM-mode way in
 //! trusted/kml-calls    likewise: the same calls by direct kernel entry
 //! trusted/bench        the benchmarks' SYSTEM-mode half
@@ -63,7 +65,7 @@ pub use hostile_elf::Corruption;
 const PACKAGE: &str = "test-programs";
 
 /// Each Rust program: its Cargo binary name and its path in the root.
-const RUST_PROGRAMS: [(&str, &str); 8] = [
+const RUST_PROGRAMS: [(&str, &str); 9] = [
     ("init", "init"),
     ("echo-args", "bin/echo-args"),
     ("exit-with", "bin/exit-with"),
@@ -72,6 +74,7 @@ const RUST_PROGRAMS: [(&str, &str); 8] = [
     ("vdso-call", "bin/vdso-call"),
     ("kml-calls", "bin/kml-calls"),
     ("bench", "bin/bench"),
+    ("signal-check", "bin/signal-check"),
 ];
 
 /// Staged programs copied to a second place: the original and the copy.
@@ -79,7 +82,7 @@ const RUST_PROGRAMS: [(&str, &str); 8] = [
 /// (SYSTEM mode), from a `/trusted` look-alike and from inside `/jail`
 /// (USR mode), so only the path differs. Copies, not links (see
 /// `SYMLINKS`): each program stays a regular file wherever it is run from.
-const COPIES: [(&str, &str); 8] = [
+const COPIES: [(&str, &str); 9] = [
     ("bin/mode-check", "trusted/mode-check"),
     ("bin/mode-check", "trustedx/mode-check"),
     ("bin/mode-check", "jail/bin/mode-check"),
@@ -88,6 +91,7 @@ const COPIES: [(&str, &str); 8] = [
     ("bin/kml-calls", "trusted/kml-calls"),
     ("bin/vdso-linked", "trusted/vdso-linked"),
     ("bin/bench", "trusted/bench"),
+    ("bin/signal-check", "trusted/signal-check"),
 ];
 
 /// Symlinks in the root: the link and its (relative) target.

@@ -5,8 +5,10 @@
 //! as x86's: `SIGCHLD` is 17). Default actions follow signal(7): most
 //! signals terminate, the "core" ones terminate and would dump core (we
 //! write no core file), a few are ignored, and the job-control ones stop or
-//! continue the process. Until handlers exist (a later issue) the default
-//! action is all a signal does.
+//! continue the process. The rest is the user ABI of signal handling:
+//! `struct k_sigaction` flags, `rt_sigprocmask`'s `how`, `si_code` values
+//! and `sigaltstack`'s flags, all Linux's for ARM
+//! (arch/arm/include/uapi/asm/signal.h, include/uapi/asm-generic/siginfo.h).
 
 /// Hangup.
 pub const SIGHUP: u32 = 1;
@@ -75,6 +77,68 @@ pub const SIGSYS: u32 = 31;
 pub const LAST_STANDARD: u32 = SIGSYS;
 /// The highest signal number Linux accepts (`_NSIG`).
 pub const LAST: u32 = 64;
+
+/// `sa_handler` value: the default action.
+pub const SIG_DFL: u32 = 0;
+/// `sa_handler` value: ignore the signal.
+pub const SIG_IGN: u32 = 1;
+
+/// `sa_flags`: SIGCHLD only for children that end, not stop.
+pub const SA_NOCLDSTOP: u32 = 0x0000_0001;
+/// `sa_flags`: children that end are not kept as zombies.
+pub const SA_NOCLDWAIT: u32 = 0x0000_0002;
+/// `sa_flags`: the handler takes `(signo, siginfo_t *, ucontext_t *)`.
+pub const SA_SIGINFO: u32 = 0x0000_0004;
+/// `sa_flags`: `sa_restorer` is the return address of the handler.
+pub const SA_RESTORER: u32 = 0x0400_0000;
+/// `sa_flags`: run the handler on the alternate signal stack.
+pub const SA_ONSTACK: u32 = 0x0800_0000;
+/// `sa_flags`: restart system calls the handler interrupted.
+pub const SA_RESTART: u32 = 0x1000_0000;
+/// `sa_flags`: do not block the signal while its handler runs.
+pub const SA_NODEFER: u32 = 0x4000_0000;
+/// `sa_flags`: reset the action to the default once delivered.
+pub const SA_RESETHAND: u32 = 0x8000_0000;
+
+/// `rt_sigprocmask` how: add to the blocked set.
+pub const SIG_BLOCK: u32 = 0;
+/// `rt_sigprocmask` how: remove from the blocked set.
+pub const SIG_UNBLOCK: u32 = 1;
+/// `rt_sigprocmask` how: replace the blocked set.
+pub const SIG_SETMASK: u32 = 2;
+
+/// The one `sigsetsize` the `rt_sig*` calls accept: 64 signals, 8 bytes.
+pub const SIGSET_SIZE: u32 = 8;
+
+/// `si_code`: sent by kill.
+pub const SI_USER: i32 = 0;
+/// `si_code`: sent by the kernel.
+pub const SI_KERNEL: i32 = 0x80;
+/// `si_code`: sent by tkill or tgkill.
+pub const SI_TKILL: i32 = -6;
+/// `si_code` of SIGSEGV: nothing mapped at the address.
+pub const SEGV_MAPERR: i32 = 1;
+/// `si_code` of SIGSEGV: mapped, but the access is not allowed.
+pub const SEGV_ACCERR: i32 = 2;
+/// `si_code` of SIGBUS: misaligned address.
+pub const BUS_ADRALN: i32 = 1;
+/// `si_code` of SIGBUS: external abort (no such physical address).
+pub const BUS_ADRERR: i32 = 2;
+/// `si_code` of SIGILL: illegal opcode.
+pub const ILL_ILLOPC: i32 = 1;
+/// `si_code` of SIGCHLD: the child exited.
+pub const CLD_EXITED: i32 = 1;
+/// `si_code` of SIGCHLD: the child was killed.
+pub const CLD_KILLED: i32 = 2;
+/// `si_code` of SIGCHLD: the child was killed and dumped core.
+pub const CLD_DUMPED: i32 = 3;
+
+/// `ss_flags`: the thread runs on its alternate stack now.
+pub const SS_ONSTACK: u32 = 1;
+/// `ss_flags`: no alternate stack.
+pub const SS_DISABLE: u32 = 2;
+/// The smallest alternate stack `sigaltstack` accepts (ARM's).
+pub const MINSIGSTKSZ: u32 = 2048;
 
 /// What a signal does to a process that has no handler for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

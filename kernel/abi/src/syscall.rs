@@ -67,6 +67,7 @@ sysnums! {
     Chdir = 12, "chdir";
     Lseek = 19, "lseek";
     Getpid = 20, "getpid";
+    Pause = 29, "pause";
     Access = 33, "access";
     Kill = 37, "kill";
     Dup = 41, "dup";
@@ -111,6 +112,8 @@ sysnums! {
     RtSigreturn = 173, "rt_sigreturn";
     RtSigaction = 174, "rt_sigaction";
     RtSigprocmask = 175, "rt_sigprocmask";
+    RtSigpending = 176, "rt_sigpending";
+    RtSigsuspend = 179, "rt_sigsuspend";
     Getcwd = 183, "getcwd";
     Sigaltstack = 186, "sigaltstack";
     Vfork = 190, "vfork";
@@ -217,6 +220,12 @@ mod tests {
             (Sysnum::Breakpoint, 0x000f_0001),
             (Sysnum::Cacheflush, 0x000f_0002),
             (Sysnum::SetTls, 0x000f_0005),
+            (Sysnum::Pause, 29),
+            (Sysnum::RtSigreturn, 173),
+            (Sysnum::RtSigpending, 176),
+            (Sysnum::RtSigsuspend, 179),
+            (Sysnum::Sigaltstack, 186),
+            (Sysnum::Tgkill, 268),
         ];
         for (call, number) in expected {
             assert_eq!(call.number(), number, "{call}");

@@ -56,6 +56,9 @@ pub fn terminate(table: &mut ProcessTable, pid: Pid, status: u32) -> bool {
         }
     }
     table.wake(Event::ChildOf(parent));
+    if parent != Pid(0) {
+        crate::signal::delivery::notify_parent(table, parent, pid, status);
+    }
     if orphans_dead {
         table.wake(Event::ChildOf(INIT));
     }
@@ -134,7 +137,7 @@ pub fn wait(selector: i32, options: u32) -> Result<Option<(Pid, u32)>, Errno> {
             Some(result) => return Ok(result),
             None => {
                 let me = with_table(|table| table.current);
-                sched::block_on(Event::ChildOf(me));
+                crate::signal::delivery::wait(Event::ChildOf(me))?;
             }
         }
     }

@@ -3,30 +3,44 @@
 //!
 //! A translation or permission fault first asks the process's memory to
 //! resolve the page (fill it on first touch, grow the stack, copy a shared
-//! page on write). If that is not allowed, the process dies with SIGSEGV;
+//! page on write). If that is not allowed, the process gets SIGSEGV;
 //! misaligned accesses and external aborts give SIGBUS, undefined
-//! instructions SIGILL. Each death prints one line: pid, program, pc,
-//! address, cause. The kernel goes on.
+//! instructions SIGILL. A handler for the signal runs if one is installed
+//! and the signal is not blocked (delivered on the way out, like any
+//! signal); otherwise the process dies, and each death prints one line:
+//! pid, program, pc, address, cause. The kernel goes on.
 
 use super::exit::exit_current;
 use super::with_current;
 use crate::println;
+use crate::signal::SignalInfo;
 use crate::trap::{Access, FaultKind, UserFault, UserFrame};
 use abi::signal;
 use abi::wait;
 
 /// Handles a data or prefetch abort taken by the running process.
 pub fn handle_user_fault(frame: &mut dyn UserFrame, fault: UserFault) {
-    let (signal_number, cause) = match fault.kind {
+    let (signal_number, code, cause) = match fault.kind {
         FaultKind::Translation | FaultKind::Permission => {
             match with_current(|process| process.memory.resolve(fault.address, fault.access)) {
                 Ok(_) => return,
-                Err(reason) => (signal::SIGSEGV, reason.description()),
+                Err(reason) => {
+                    let code = if fault.kind == FaultKind::Translation {
+                        signal::SEGV_MAPERR
+                    } else {
+                        signal::SEGV_ACCERR
+                    };
+                    (signal::SIGSEGV, code, reason.description())
+                }
             }
         }
-        FaultKind::Alignment => (signal::SIGBUS, "alignment fault"),
-        FaultKind::Other(description) => (signal::SIGBUS, description),
+        FaultKind::Alignment => (signal::SIGBUS, signal::BUS_ADRALN, "alignment fault"),
+        FaultKind::Other(description) => (signal::SIGBUS, signal::BUS_ADRERR, description),
     };
+    let info = SignalInfo::fault(signal_number, code, fault.address);
+    if crate::signal::delivery::raise_fault(info) {
+        return;
+    }
     let access = match fault.access {
         Access::Read => "read",
         Access::Write => "write",
@@ -48,6 +62,10 @@ pub fn handle_undefined_instruction(frame: &mut dyn UserFrame) {
     if crate::vfp::claim_for_current() {
         return;
     }
+    let info = SignalInfo::fault(signal::SIGILL, signal::ILL_ILLOPC, frame.program_counter());
+    if crate::signal::delivery::raise_fault(info) {
+        return;
+    }
     kill_current(
         frame,
         signal::SIGILL,
@@ -57,7 +75,7 @@ pub fn handle_undefined_instruction(frame: &mut dyn UserFrame) {
 }
 
 /// Reports and ends the running process as killed by `signal_number`.
-fn kill_current(
+pub(crate) fn kill_current(
     frame: &dyn UserFrame,
     signal_number: u32,
     address: Option<u32>,

@@ -26,6 +26,9 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
         let files = parent.files.clone();
         let tls = parent.tls;
         let vfp = parent.vfp;
+        let signals = parent.signals.for_child();
+        let signal_actions =
+            alloc::sync::Arc::new(spin::Mutex::new(parent.signal_actions.lock().clone()));
         let attributes = parent.attributes.for_child();
         let params = parent.params;
         let working_directory = parent.working_directory.clone();
@@ -56,6 +59,8 @@ pub fn fork(frame: &dyn UserFrame) -> Result<Pid, Errno> {
             syscalls: crate::syscall::SyscallCounts::default(),
             attributes,
             vfp,
+            signals,
+            signal_actions,
         };
         table.processes.insert(pid, child);
         table.make_runnable(pid);

@@ -45,6 +45,8 @@ pub enum Event {
     ConsoleInput,
     /// Nothing but the deadline (nanosleep).
     Sleep,
+    /// Nothing but a signal (pause, rt_sigsuspend).
+    Signal,
 }
 
 /// Where a thread is in its life.

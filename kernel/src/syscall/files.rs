@@ -41,10 +41,7 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
                 })?;
                 return Ok(length as u32);
             }
-            None => {
-                let event = wait_event(&file);
-                sched::block_on(event);
-            }
+            None => crate::signal::delivery::wait(wait_event(&file))?,
         }
     }
 }
@@ -132,8 +129,26 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         }
         match write_some(&file, &chunk[..length]) {
             Ok(Some(done)) => written += done,
-            Ok(None) => sched::block_on(wait_event(&file)),
+            Ok(None) => {
+                if let Err(error) = crate::signal::delivery::wait(wait_event(&file)) {
+                    // Interrupted: what was written counts, as on Linux.
+                    return if written > 0 {
+                        Ok(written as u32)
+                    } else {
+                        Err(error)
+                    };
+                }
+            }
             Err(error) => {
+                if error == Errno::EPIPE {
+                    // As Linux: SIGPIPE, whose default ends the writer; a
+                    // writer that ignores or catches it sees EPIPE.
+                    crate::process::with_table(|table| {
+                        let me = table.current;
+                        let info = crate::signal::SignalInfo::user(abi::signal::SIGPIPE, 0);
+                        crate::signal::delivery::send(table, me, info)
+                    });
+                }
                 return if written > 0 {
                     Ok(written as u32)
                 } else {
@@ -156,8 +171,7 @@ fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
         FileKind::PipeWriter(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.readers_gone() {
-                // SIGPIPE's default action would end the writer; signals
-                // are issue 8, so the writer sees EPIPE.
+                // The writer also gets SIGPIPE (see `write`).
                 return Err(Errno::EPIPE);
             }
             if buffer.is_full() {

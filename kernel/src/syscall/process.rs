@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Process system calls: exit, fork, execve, wait4, kill, ids, TLS.
+//! Process system calls: exit, fork, execve, wait4, ids, TLS.
 
 use super::Outcome;
-use crate::process::exit::{exit_current, terminate, wait};
-use crate::process::{Pid, exec, fork as fork_process, with_current, with_table};
+use crate::process::exit::{exit_current, wait};
+use crate::process::{exec, fork as fork_process, with_current};
 use crate::trap::UserFrame;
 use crate::uaccess;
 use abi::errno::Errno;
-use abi::{signal, wait as wait_status};
+use abi::wait as wait_status;
 use alloc::vec::Vec;
 
 /// Longest path execve accepts.
@@ -49,6 +49,9 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 // default FPSCR; the old program's, if in the unit, go.
                 process.vfp = crate::vfp::VfpState::new();
                 crate::vfp::forget(process.pid);
+                let actions = process.signal_actions.lock().for_exec();
+                process.signal_actions = alloc::sync::Arc::new(spin::Mutex::new(actions));
+                process.signals.on_exec();
             });
             crate::platform::get().set_thread_pointer(0);
             frame.start_program(entry, stack_pointer, trusted);
@@ -109,32 +112,6 @@ pub fn getpid() -> Result<u32, Errno> {
 /// getppid.
 pub fn getppid() -> Result<u32, Errno> {
     Ok(with_current(|process| process.parent.0))
-}
-
-/// kill(pid, signal) with default actions only (signal handlers are
-/// issue 8): signals whose default is to terminate end the process.
-pub fn kill(pid: u32, signal_number: u32) -> Result<u32, Errno> {
-    if signal_number > 64 {
-        return Err(Errno::EINVAL);
-    }
-    let target = Pid(pid);
-    let me = with_table(|table| table.current);
-    let exists = with_table(|table| table.processes.get(&target).is_some_and(|p| !p.is_zombie()));
-    if pid as i32 <= 0 || !exists {
-        return Err(Errno::ESRCH);
-    }
-    let terminates = matches!(
-        signal::default_action(signal_number),
-        Some(signal::DefaultAction::Terminate | signal::DefaultAction::Core)
-    );
-    if signal_number == 0 || !terminates {
-        return Ok(0);
-    }
-    if target == me {
-        exit_current(wait_status::signalled(signal_number));
-    }
-    with_table(|table| terminate(table, target, wait_status::signalled(signal_number)));
-    Ok(0)
 }
 
 /// The ARM private call set_tls: the user thread register (TPIDRURO).

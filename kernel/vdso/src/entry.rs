@@ -149,6 +149,23 @@ macro_rules! entry_points {
             "    mov r7, ip",
             ".endm",
             "",
+            // kml_vdso_sigreturn: where a signal handler returns when its
+            //   action has no SA_RESTORER: rt_sigreturn, which restores the
+            //   registers the kernel saved in the signal frame at sp. Not
+            //   exported (no symbol a program could link to): the kernel
+            //   finds it in the image by these two instructions
+            //   (kernel/src/vdso.rs, `find_sigreturn`), as Linux's sigpage
+            //   holds the same code. `svc` in both modes: from SYSTEM mode
+            //   it is a system call too in this kernel.
+            // Inputs: sp = the signal frame (as the kernel set it up).
+            // Outputs: none; it never returns here.
+            "    .text",
+            "    .arm",
+            "    .p2align 3",
+            "kml_vdso_sigreturn:",
+            "    mov r7, #{rt_sigreturn}",         // r7 = rt_sigreturn
+            "    svc #0",                          // never returns
+            "",
             // For the linker script's check that the text fits before the
             // data page: an absolute, hidden (never exported) symbol.
             ".global __kml_vdso_data_offset",
@@ -165,6 +182,7 @@ macro_rules! entry_points {
             monotonic = const CLOCK_MONOTONIC,
             boottime = const CLOCK_BOOTTIME,
             counter_frequency = const COUNTER_FREQUENCY,
+            rt_sigreturn = const Sysnum::RtSigreturn.number(),
         );
     };
 }

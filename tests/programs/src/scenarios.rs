@@ -28,6 +28,7 @@ mod realtime;
 mod round_robin;
 mod sched_calls;
 mod scheduling;
+mod signals;
 mod sleep;
 mod trusted;
 mod vdso;
@@ -50,7 +51,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 29] = [
+pub const ALL: [Scenario; 31] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
@@ -80,6 +81,8 @@ pub const ALL: [Scenario; 29] = [
     ("kml-kill", kml::kml_kill),
     ("vdso-linked", vdso_linked::vdso_linked),
     ("glibc-calls", glibc_calls::glibc_calls),
+    ("signals", signals::signals),
+    ("signals-trusted", signals::signals_trusted),
 ];
 
 /// Scenarios that run only when named, never as part of [`ALL`]:

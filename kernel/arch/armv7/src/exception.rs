@@ -16,7 +16,7 @@ use crate::mode::{MODE_MASK, MODE_SYS, MODE_USR, PSR_T, mode_name};
 use crate::trap_frame::{FRAME_SIZE, TrapFrame};
 use kernel::console::write_emergency;
 use kernel::platform::ExitStatus;
-use kernel::syscall::Entry;
+use kernel::syscall::{Entry, Resume};
 use kernel::trap::{Access, FaultKind, UserFault};
 
 /// The exception kinds, numbered as the entry code passes them.
@@ -100,17 +100,21 @@ pub unsafe extern "C" fn kml_exception_entry(frame: *mut TrapFrame, kind: u32, s
         report_kernel_fault(frame, kind);
         kernel::fatal::stop(ExitStatus::KernelFault);
     }
-    handle_user_exception(frame, kind);
+    let resume = handle_user_exception(frame, kind);
     // Every way back to a process passes here: switch if a higher-priority
     // thread became runnable or the time slice ran out.
     kernel::sched::preemption_point();
+    // Then, back on this thread, its pending signals: a handler's frame,
+    // an interrupted call's EINTR or restart, or the end of the process.
+    kernel::signal::delivery::on_return(frame, resume);
 }
 
-/// Routes an exception taken from User or System mode to the core.
-fn handle_user_exception(frame: &mut TrapFrame, kind: ExceptionKind) {
+/// Routes an exception taken from User or System mode to the core; says
+/// how the process resumes (a system call's result may be restarted).
+fn handle_user_exception(frame: &mut TrapFrame, kind: ExceptionKind) -> Resume {
     match kind {
-        ExceptionKind::SupervisorCall => kernel::syscall::handle(frame, Entry::Trap),
-        ExceptionKind::DirectCall => kernel::syscall::handle(frame, Entry::Direct),
+        ExceptionKind::SupervisorCall => return kernel::syscall::handle(frame, Entry::Trap),
+        ExceptionKind::DirectCall => return kernel::syscall::handle(frame, Entry::Direct),
         ExceptionKind::DataAbort => {
             let status = FaultStatus::from_dfsr(cpu::dfsr());
             let access = if status.write {
@@ -140,6 +144,7 @@ fn handle_user_exception(frame: &mut TrapFrame, kind: ExceptionKind) {
             kernel::fatal::stop(ExitStatus::KernelFault);
         }
     }
+    Resume::Other
 }
 
 /// Reduces a decoded fault status to what the core acts on.

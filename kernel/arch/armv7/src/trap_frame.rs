@@ -7,7 +7,8 @@
 //! shared with the assembly through `const` offsets computed here.
 
 use core::mem::{offset_of, size_of};
-use kernel::trap::{FrameCopy, SavedRegisters, UserFrame};
+use kernel::syscall::Entry;
+use kernel::trap::{FrameCopy, GeneralRegisters, SavedRegisters, UserFrame};
 
 /// The registers of the interrupted context, as the entry code stores them.
 #[repr(C)]
@@ -88,6 +89,69 @@ impl UserFrame for TrapFrame {
             ..TrapFrame::default()
         };
     }
+    fn general_registers(&self) -> GeneralRegisters {
+        GeneralRegisters {
+            r: self.r,
+            sp: self.sp,
+            lr: self.lr,
+            pc: self.pc,
+            psr: self.psr,
+        }
+    }
+    fn enter_signal_handler(
+        &mut self,
+        handler: u32,
+        stack: u32,
+        return_address: u32,
+        arguments: [u32; 3],
+    ) {
+        self.psr = crate::mode::handler_psr(self.psr, handler);
+        self.pc = handler & !1;
+        self.sp = stack;
+        self.lr = return_address;
+        self.r[..3].copy_from_slice(&arguments);
+    }
+    fn return_from_signal(&mut self, registers: &GeneralRegisters) {
+        let psr = crate::mode::sigreturn_psr(self.psr, registers.psr);
+        // rfe to a misaligned pc is UNPREDICTABLE: align it for the state.
+        let alignment = if psr & crate::mode::PSR_T != 0 { 1 } else { 3 };
+        self.r = registers.r;
+        self.sp = registers.sp;
+        self.lr = registers.lr;
+        self.pc = registers.pc & !alignment;
+        self.psr = psr;
+    }
+    fn restart_syscall(&mut self, first_argument: u32, entry: Entry) {
+        self.r[0] = first_argument;
+        match entry {
+            // Back over the svc: 2 bytes in Thumb state, 4 in ARM state.
+            Entry::Trap => {
+                self.pc -= if self.psr & crate::mode::PSR_T != 0 {
+                    2
+                } else {
+                    4
+                }
+            }
+            // The trampoline again, with the registers of the call: r7 the
+            // number, r0-r6 the arguments, lr (still) where it returns.
+            // The frame's CPSR is the one `kml_direct_entry` read, in ARM
+            // state, as the trampoline needs.
+            Entry::Direct => self.pc = direct_entry_address(),
+        }
+    }
+}
+
+/// The direct-entry trampoline (`kml_direct_entry`), where a restarted
+/// direct call enters again.
+#[cfg(target_arch = "arm")]
+fn direct_entry_address() -> u32 {
+    crate::vectors::direct_entry_address()
+}
+
+/// Host builds (tests) have no trampoline.
+#[cfg(not(target_arch = "arm"))]
+fn direct_entry_address() -> u32 {
+    0
 }
 
 impl FrameCopy for TrapFrame {
