@@ -10,15 +10,18 @@
 //! SYSTEM-mode one by a direct call from the vDSO ([`Entry`]): the same
 //! frame, the same dispatch.
 
+mod access;
 mod attributes;
 mod entry;
 mod fcntl;
 mod files;
+mod groups;
 mod information;
 mod memory;
 mod process;
 mod scheduling;
 mod statx;
+mod transfer;
 
 use crate::println;
 use crate::trap::UserFrame;
@@ -72,6 +75,11 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Wait4 => process::wait4(a0, a1, a2, a3).into(),
         Sysnum::Getpid | Sysnum::Gettid => process::getpid().into(),
         Sysnum::Getppid => process::getppid().into(),
+        Sysnum::Getpgid => groups::getpgid(a0).into(),
+        Sysnum::Getpgrp => groups::getpgid(0).into(),
+        Sysnum::Setpgid => groups::setpgid(a0, a1).into(),
+        Sysnum::Getsid => groups::getsid(a0).into(),
+        Sysnum::Setsid => groups::setsid().into(),
         Sysnum::Kill => process::kill(a0, a1).into(),
         Sysnum::SchedYield => scheduling::sched_yield().into(),
         Sysnum::SchedSetscheduler => scheduling::sched_setscheduler(a0, a1, a2).into(),
@@ -98,6 +106,9 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Openat => files::openat(a0, a1, a2).into(),
         Sysnum::Close => files::close(a0).into(),
         Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
+        Sysnum::Llseek => transfer::llseek(a0, a1, a2, a3, a4).into(),
+        Sysnum::Readv => transfer::readv(a0, a1, a2).into(),
+        Sysnum::Sendfile64 => transfer::sendfile64(a0, a1, a2, a3).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
         Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),
         Sysnum::Lstat64 => {
@@ -105,6 +116,8 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
             files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, nofollow).into()
         }
         Sysnum::Fstatat64 => files::fstatat64(a0, a1, a2, a3).into(),
+        Sysnum::Access => access::faccessat(abi::fcntl::AT_FDCWD as u32, a0, a1).into(),
+        Sysnum::Faccessat => access::faccessat(a0, a1, a2).into(),
         Sysnum::Statx => statx::statx(a0, a1, a2, a3, a4).into(),
         Sysnum::Fcntl | Sysnum::Fcntl64 => fcntl::fcntl(a0, a1, a2).into(),
         Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),

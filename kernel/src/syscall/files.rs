@@ -23,7 +23,7 @@ use spin::Mutex;
 const CHUNK: usize = 4096;
 
 /// The open file behind descriptor `fd`.
-fn file(fd: u32) -> Result<FileRef, Errno> {
+pub(super) fn file(fd: u32) -> Result<FileRef, Errno> {
     with_current(|process| process.files.get(Fd(fd)).cloned())
 }
 
@@ -50,7 +50,7 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
 }
 
 /// One attempt to read into `chunk`: `Some(length)` or `None` to wait.
-fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
+pub(super) fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
     let mut open = file.lock();
     let offset = open.offset;
     match &open.kind {
@@ -104,7 +104,7 @@ fn read_console(chunk: &mut [u8]) -> Option<usize> {
 }
 
 /// What a reader or writer of `file` waits for.
-fn wait_event(file: &FileRef) -> Event {
+pub(super) fn wait_event(file: &FileRef) -> Event {
     match &file.lock().kind {
         FileKind::PipeReader(pipe) | FileKind::PipeWriter(pipe) => Event::Pipe(pipe.event_id()),
         _ => Event::ConsoleInput,
@@ -146,7 +146,7 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
 }
 
 /// One attempt to write `data`: `Some(bytes taken)` or `None` to wait.
-fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
+pub(super) fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
     let open = file.lock();
     match &open.kind {
         FileKind::Console => {
@@ -262,7 +262,7 @@ pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u
 }
 
 /// The errno for a failed ramdisk lookup.
-fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
+pub(super) fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
     use crate::ramdisk::LookupError;
     match error {
         LookupError::NotFound => Errno::ENOENT,
@@ -284,6 +284,13 @@ pub fn close(fd: u32) -> Result<u32, Errno> {
 
 /// lseek(fd, offset, whence) for ramdisk files.
 pub fn lseek(fd: u32, offset: u32, whence: u32) -> Result<u32, Errno> {
+    let target = lseek_to(fd, i64::from(offset as i32), whence)?;
+    u32::try_from(target).map_err(|_| Errno::EOVERFLOW)
+}
+
+/// Moves the offset of `fd` (a ramdisk file or directory) as lseek's
+/// `whence` says; the new offset. Pipes and the console are `ESPIPE`.
+pub(super) fn lseek_to(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let file = file(fd)?;
     let mut open = file.lock();
     let size = match &open.kind {
@@ -297,12 +304,12 @@ pub fn lseek(fd: u32, offset: u32, whence: u32) -> Result<u32, Errno> {
         2 => size,
         _ => return Err(Errno::EINVAL),
     };
-    let target = base + i64::from(offset as i32);
+    let target = base.checked_add(offset).ok_or(Errno::EINVAL)?;
     if target < 0 {
         return Err(Errno::EINVAL);
     }
     open.offset = target as u64;
-    u32::try_from(target).map_err(|_| Errno::EOVERFLOW)
+    Ok(target as u64)
 }
 
 /// fstat64(fd, buffer).
@@ -507,7 +514,14 @@ pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
     let bytes: alloc::vec::Vec<u8> = match request {
         abi::termios::TCGETS => abi::termios::Termios::CONSOLE.to_bytes().to_vec(),
         abi::termios::TIOCGWINSZ => abi::termios::Winsize::CONSOLE.to_bytes().to_vec(),
-        abi::termios::TCSETS => return Ok(0),
+        // Settings are accepted and not applied: the console driver has
+        // one mode (see `abi::termios::Termios::CONSOLE`).
+        abi::termios::TCSETS | abi::termios::TCSETSW | abi::termios::TCSETSF => return Ok(0),
+        abi::termios::TIOCSWINSZ | abi::termios::TIOCSPGRP => return Ok(0),
+        abi::termios::TIOCGPGRP => {
+            let group = with_current(|process| process.attributes.pgid);
+            group.to_le_bytes().to_vec()
+        }
         _ => return Err(Errno::ENOTTY),
     };
     with_current(|process| uaccess::copy_to_user(&mut process.memory, argument, &bytes))?;
