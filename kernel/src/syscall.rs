@@ -18,6 +18,7 @@ mod files;
 mod groups;
 mod information;
 mod memory;
+mod poll;
 mod process;
 mod scheduling;
 mod statx;
@@ -108,6 +109,9 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
         Sysnum::Llseek => transfer::llseek(a0, a1, a2, a3, a4).into(),
         Sysnum::Readv => transfer::readv(a0, a1, a2).into(),
+        Sysnum::Poll => poll::poll(a0, a1, a2).into(),
+        Sysnum::Ppoll => poll::ppoll(a0, a1, a2, false).into(),
+        Sysnum::PpollTime64 => poll::ppoll(a0, a1, a2, true).into(),
         Sysnum::Sendfile64 => transfer::sendfile64(a0, a1, a2, a3).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
         Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),

@@ -45,6 +45,9 @@ pub enum Event {
     ConsoleInput,
     /// Nothing but the deadline (nanosleep).
     Sleep,
+    /// Any pipe or console change (poll): woken with every pipe and
+    /// console event; the poller checks its descriptors again.
+    Poll,
 }
 
 /// Where a thread is in its life.
