@@ -9,9 +9,12 @@
 //!
 //! ```text
 //! bin/busybox        the package's binary, unchanged (USR mode)
-//! bin/sh             a symlink to busybox, so `#!/bin/sh` and PATH work
+//! bin/sh, bin/ls...  symlinks to busybox for the [`APPLETS`], so the
+//!                    shell finds them on PATH (Debian's build does not
+//!                    run applets inside the shell by itself)
 //! trusted/busybox    the same bytes, a regular file (SYSTEM mode)
-//! trusted/sh         a symlink to it
+//! trusted/sh...      the same symlinks: with PATH=/trusted every command
+//!                    of a script runs in SYSTEM mode
 //! scripts/*          tests/busybox/scripts/, the shell scripts the tests run
 //! ```
 //!
@@ -27,6 +30,16 @@ use crate::error::{Context, Result, bail};
 
 /// The Debian package.
 pub const PACKAGE: &str = "busybox-static";
+
+/// The applets linked in `bin/` and `trusted/`: what the scripts use, and
+/// the common ones a user would try.
+pub const APPLETS: [&str; 48] = [
+    "[", "awk", "basename", "bc", "cat", "cmp", "cut", "date", "dc", "dirname", "du", "echo",
+    "env", "expr", "false", "find", "grep", "head", "hexdump", "id", "kill", "ls", "md5sum",
+    "od", "printf", "ps", "pwd", "readlink", "sed", "seq", "sh", "sha256sum", "sleep", "sort",
+    "stat", "tail", "tee", "test", "tr", "true", "uname", "uniq", "uptime", "wc", "which",
+    "xargs", "yes", "cksum",
+];
 
 /// The cached binary, fetched first if needed.
 pub fn fetch(root: &Path) -> Result<PathBuf> {
@@ -70,8 +83,10 @@ pub fn stage_root(root: &Path, busybox: &Path) -> Result<PathBuf> {
         let copy = staged.join(directory).join("busybox");
         fs::copy(busybox, &copy).context_with(|| format!("copying busybox to {directory}"))?;
         crate::programs::make_executable(&copy)?;
-        std::os::unix::fs::symlink("busybox", staged.join(directory).join("sh"))
-            .context_with(|| format!("linking {directory}/sh"))?;
+        for applet in APPLETS {
+            std::os::unix::fs::symlink("busybox", staged.join(directory).join(applet))
+                .context_with(|| format!("linking {directory}/{applet}"))?;
+        }
     }
     let scripts = root.join("tests/busybox/scripts");
     let entries = fs::read_dir(&scripts)
