@@ -112,7 +112,8 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Poll => poll::poll(a0, a1, a2).into(),
         Sysnum::Ppoll => poll::ppoll(a0, a1, a2, false).into(),
         Sysnum::PpollTime64 => poll::ppoll(a0, a1, a2, true).into(),
-        Sysnum::Sendfile64 => transfer::sendfile64(a0, a1, a2, a3).into(),
+        Sysnum::Sendfile => transfer::sendfile(a0, a1, a2, a3, transfer::Offset::Long).into(),
+        Sysnum::Sendfile64 => transfer::sendfile(a0, a1, a2, a3, transfer::Offset::LongLong).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
         Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),
         Sysnum::Lstat64 => {

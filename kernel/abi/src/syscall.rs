@@ -114,6 +114,7 @@ sysnums! {
     RtSigprocmask = 175, "rt_sigprocmask";
     Getcwd = 183, "getcwd";
     Sigaltstack = 186, "sigaltstack";
+    Sendfile = 187, "sendfile";
     Vfork = 190, "vfork";
     Ugetrlimit = 191, "ugetrlimit";
     Mmap2 = 192, "mmap2";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Moving bytes without the plain read/write shape: `_llseek` (64-bit
-//! offsets), `readv`, and `sendfile64`, which busybox's `cat` uses to copy a
-//! file to its output without a user buffer.
+//! offsets), `readv`, and `sendfile`/`sendfile64`, which busybox's `cat`
+//! uses to copy a file to its output without a user buffer.
 
 use super::files::{file, lseek_to, read, read_some, wait_event, write_some};
 use crate::process::with_current;
@@ -53,21 +53,52 @@ pub fn readv(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
     Ok(total)
 }
 
+/// The width of sendfile's `*offset`: `long` for sendfile, `loff_t` for
+/// sendfile64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offset {
+    /// 32 bits (sendfile).
+    Long,
+    /// 64 bits (sendfile64).
+    LongLong,
+}
+
+impl Offset {
+    fn size(self) -> usize {
+        match self {
+            Offset::Long => 4,
+            Offset::LongLong => 8,
+        }
+    }
+}
+
 /// sendfile64(out_fd, in_fd, offset, count): copies up to `count` bytes
 /// from `in_fd` to `out_fd` in the kernel. With an `offset` pointer the
 /// input is read from `*offset` (a ramdisk file), which is advanced, and
 /// the file's own offset is left alone, as Linux does. Returns the bytes
 /// written; a short count when the input ends or the output would block
 /// after some bytes moved.
-pub fn sendfile64(out_fd: u32, in_fd: u32, offset: u32, count: u32) -> Result<u32, Errno> {
+pub fn sendfile(
+    out_fd: u32,
+    in_fd: u32,
+    offset: u32,
+    count: u32,
+    width: Offset,
+) -> Result<u32, Errno> {
     let input = file(in_fd)?;
     let output = file(out_fd)?;
     let mut position = if offset == 0 {
         None
     } else {
         let mut bytes = [0u8; 8];
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, offset, &mut bytes))?;
-        let value = i64::from_le_bytes(bytes);
+        let size = width.size();
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory, offset, &mut bytes[..size])
+        })?;
+        let value = match width {
+            Offset::Long => i64::from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+            Offset::LongLong => i64::from_le_bytes(bytes),
+        };
         if value < 0 {
             return Err(Errno::EINVAL);
         }
@@ -115,8 +146,9 @@ pub fn sendfile64(out_fd: u32, in_fd: u32, offset: u32, count: u32) -> Result<u3
         }
     }
     if let Some(at) = position {
+        let bytes = at.to_le_bytes();
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, offset, &at.to_le_bytes())
+            uaccess::copy_to_user(&mut process.memory, offset, &bytes[..width.size()])
         })?;
     }
     Ok(sent as u32)
