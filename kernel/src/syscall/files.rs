@@ -6,6 +6,7 @@
 //! buffer gives `EFAULT` with whatever was already transferred discarded,
 //! as Linux does for a fault on the first byte.
 
+use crate::device::Device;
 use crate::fd_table::Fd;
 use crate::file::{self, FileKind, FileRef, OpenFile, SharedPipe};
 use crate::pipe::Pipe;
@@ -64,6 +65,7 @@ pub(super) fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize
             Ok(Some(length))
         }
         FileKind::Directory(_) => Err(Errno::EISDIR),
+        FileKind::Device(device) => Ok(Some(device.read(chunk))),
         FileKind::PipeReader(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.is_empty() {
@@ -153,6 +155,7 @@ pub(super) fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, E
             crate::console::write_bytes(data);
             Ok(Some(data.len()))
         }
+        FileKind::Device(_) => Ok(Some(data.len())),
         FileKind::PipeWriter(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.readers_gone() {
@@ -212,10 +215,18 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
         return Err(Errno::ENOSYS);
     }
+    let resolved = crate::path::resolve(&root, &working_directory, path);
+    let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
+    match Device::at(&resolved.visible) {
+        Some(Device::Console) => {
+            return install(file::open(FileKind::Console, flags), close_on_exec);
+        }
+        Some(device) => return install(file::open(FileKind::Device(device), flags), close_on_exec),
+        None => {}
+    }
     if flags & (fcntl::O_WRONLY | fcntl::O_RDWR | fcntl::O_CREAT | fcntl::O_TRUNC) != 0 {
         return Err(Errno::EROFS);
     }
-    let resolved = crate::path::resolve(&root, &working_directory, path);
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
     let entry = ramdisk
         .resolve(&resolved.ramdisk, crate::ramdisk::Follow::All)
@@ -296,6 +307,8 @@ pub(super) fn lseek_to(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> 
     let size = match &open.kind {
         FileKind::Ramdisk(entry) => entry.data.len() as i64,
         FileKind::Directory(_) => 0,
+        // Linux's null and zero devices accept any seek and stay at 0.
+        FileKind::Device(_) => return Ok(0),
         _ => return Err(Errno::ESPIPE),
     };
     let base = match whence {
@@ -338,6 +351,16 @@ fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
             ..Stat64::new(2, S_IFDIR | 0o755, 0)
         },
         FileKind::PipeReader(_) | FileKind::PipeWriter(_) => Stat64::new(3, S_IFIFO | 0o600, 0),
+        FileKind::Device(device) => status_of_device(*device),
+    }
+}
+
+/// The stat64 record of a device file.
+fn status_of_device(device: crate::device::Device) -> abi::stat::Stat64 {
+    abi::stat::Stat64 {
+        st_rdev: device.rdev(),
+        st_blksize: 1024,
+        ..abi::stat::Stat64::new(device.inode(), abi::stat::S_IFCHR | 0o666, 0)
     }
 }
 
@@ -395,6 +418,9 @@ pub(super) fn status_at(directory: u32, path: u32, flags: u32) -> Result<abi::st
             return Err(Errno::ENOSYS);
         }
         let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        if let Some(device) = Device::at(&resolved.visible) {
+            return Ok(Some(status_of_device(device)));
+        }
         let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
         let entry = ramdisk
             .resolve(&resolved.ramdisk, follow)

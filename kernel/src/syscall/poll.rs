@@ -116,7 +116,9 @@ fn readiness(fd: u32) -> u16 {
             };
             input | POLLOUT | POLLWRNORM
         }
-        FileKind::Ramdisk(_) | FileKind::Directory(_) => POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM,
+        FileKind::Ramdisk(_) | FileKind::Directory(_) | FileKind::Device(_) => {
+            POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM
+        }
         FileKind::PipeReader(pipe) => {
             let buffer = pipe.pipe.lock();
             let data = if buffer.is_empty() {

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -116,6 +117,17 @@ int main(void)
     close(fds[0]);
     close(fds[1]);
     close(file);
+
+    int null = open("/dev/null", O_RDWR | O_CREAT | O_TRUNC, 0666);
+    check(null >= 0 && write(null, "gone", 4) == 4 && read(null, magic, 4) == 0, "/dev/null");
+    int zeros = open("/dev/zero", O_RDONLY);
+    memset(magic, 1, sizeof magic);
+    check(zeros >= 0 && read(zeros, magic, 4) == 4 && magic[0] == 0 && magic[3] == 0, "/dev/zero");
+    check(stat("/dev/null", &status_of_file) == 0 && S_ISCHR(status_of_file.st_mode) &&
+              major(status_of_file.st_rdev) == 1 && minor(status_of_file.st_rdev) == 3,
+          "stat /dev/null: character device 1:3");
+    close(null);
+    close(zeros);
 
     check(access("/bin/echo-args", X_OK) == 0, "access X_OK on a program");
     check(access("/bin/echo-args", W_OK) == -1 && errno == EROFS, "access W_OK: EROFS");
