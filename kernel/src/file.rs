@@ -4,7 +4,8 @@
 //! An open file (Linux's "open file description") is shared by every
 //! descriptor duplicated from it and across fork, with one offset; a
 //! [`FileRef`] is one such share. Kinds: the console (fd 0, 1, 2), a
-//! read-only ramdisk file or directory, and either end of a pipe. Closing
+//! read-only ramdisk file or directory, either end of a pipe, and the
+//! `/dev/null` and `/dev/zero` devices. Closing
 //! the last share of a pipe end tells the pipe, so readers see end-of-file
 //! and writers EPIPE.
 
@@ -39,6 +40,9 @@ pub enum FileKind {
     PipeReader(Arc<SharedPipe>),
     /// The write end of a pipe.
     PipeWriter(Arc<SharedPipe>),
+    /// `/dev/null` or `/dev/zero` (`/dev/console` and `/dev/tty` open as
+    /// [`FileKind::Console`]).
+    Device(crate::device::Device),
 }
 
 /// An open file description.

@@ -32,6 +32,7 @@ pub mod boot;
 pub mod command_line;
 pub mod console;
 pub mod console_selection;
+pub mod device;
 pub mod devicetree;
 pub mod elf;
 pub mod fatal;

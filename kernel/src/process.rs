@@ -147,12 +147,17 @@ impl ProcessTable {
         pid
     }
 
-    /// Makes every thread blocked on `event` runnable.
+    /// Makes every thread blocked on `event` runnable, and every poller
+    /// if it is a pipe or console event.
     pub fn wake(&mut self, event: Event) {
+        let polled = matches!(event, Event::Pipe(_) | Event::ConsoleInput);
         let woken: alloc::vec::Vec<Pid> = self
             .processes
             .values()
-            .filter(|process| process.state == ThreadState::Blocked(event))
+            .filter(|process| {
+                process.state == ThreadState::Blocked(event)
+                    || (polled && process.state == ThreadState::Blocked(Event::Poll))
+            })
             .map(|process| process.pid)
             .collect();
         for pid in woken {

@@ -10,16 +10,20 @@
 //! SYSTEM-mode one by a direct call from the vDSO ([`Entry`]): the same
 //! frame, the same dispatch.
 
+mod access;
 mod attributes;
 mod entry;
 mod fcntl;
 mod files;
+mod groups;
 mod information;
 mod memory;
+mod poll;
 mod process;
 mod scheduling;
 mod signal;
 mod statx;
+mod transfer;
 
 use crate::println;
 use crate::trap::UserFrame;
@@ -96,6 +100,11 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::RtSigreturn => signal::rt_sigreturn(frame),
         Sysnum::Sigreturn => signal::sigreturn(frame),
         Sysnum::Sigaltstack => signal::sigaltstack(a0, a1, frame.stack_pointer()).into(),
+        Sysnum::Getpgid => groups::getpgid(a0).into(),
+        Sysnum::Getpgrp => groups::getpgid(0).into(),
+        Sysnum::Setpgid => groups::setpgid(a0, a1).into(),
+        Sysnum::Getsid => groups::getsid(a0).into(),
+        Sysnum::Setsid => groups::setsid().into(),
         Sysnum::SchedYield => scheduling::sched_yield().into(),
         Sysnum::SchedSetscheduler => scheduling::sched_setscheduler(a0, a1, a2).into(),
         Sysnum::SchedGetscheduler => scheduling::sched_getscheduler(a0).into(),
@@ -121,6 +130,13 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
         Sysnum::Openat => files::openat(a0, a1, a2).into(),
         Sysnum::Close => files::close(a0).into(),
         Sysnum::Lseek => files::lseek(a0, a1, a2).into(),
+        Sysnum::Llseek => transfer::llseek(a0, a1, a2, a3, a4).into(),
+        Sysnum::Readv => transfer::readv(a0, a1, a2).into(),
+        Sysnum::Poll => poll::poll(a0, a1, a2).into(),
+        Sysnum::Ppoll => poll::ppoll(a0, a1, a2, false).into(),
+        Sysnum::PpollTime64 => poll::ppoll(a0, a1, a2, true).into(),
+        Sysnum::Sendfile => transfer::sendfile(a0, a1, a2, a3, transfer::Offset::Long).into(),
+        Sysnum::Sendfile64 => transfer::sendfile(a0, a1, a2, a3, transfer::Offset::LongLong).into(),
         Sysnum::Fstat64 => files::fstat64(a0, a1).into(),
         Sysnum::Stat64 => files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, 0).into(),
         Sysnum::Lstat64 => {
@@ -128,6 +144,8 @@ fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
             files::fstatat64(abi::fcntl::AT_FDCWD as u32, a0, a1, nofollow).into()
         }
         Sysnum::Fstatat64 => files::fstatat64(a0, a1, a2, a3).into(),
+        Sysnum::Access => access::faccessat(abi::fcntl::AT_FDCWD as u32, a0, a1).into(),
+        Sysnum::Faccessat => access::faccessat(a0, a1, a2).into(),
         Sysnum::Statx => statx::statx(a0, a1, a2, a3, a4).into(),
         Sysnum::Fcntl | Sysnum::Fcntl64 => fcntl::fcntl(a0, a1, a2).into(),
         Sysnum::Getdents64 => files::getdents64(a0, a1, a2).into(),

@@ -102,7 +102,7 @@ pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
 }
 
 /// Reads a timespec argument.
-fn read_timespec(address: u32) -> Result<u64, Errno> {
+pub fn read_timespec(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec::SIZE];
     with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
     Timespec::from_bytes(&bytes).to_nanoseconds()
@@ -197,7 +197,7 @@ pub fn clock_getres64(clock: u32, address: u32) -> Result<u32, Errno> {
 }
 
 /// Reads a `struct __kernel_timespec` argument.
-fn read_timespec64(address: u32) -> Result<u64, Errno> {
+pub fn read_timespec64(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec64::SIZE];
     with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
     Timespec64::from_bytes(&bytes).to_nanoseconds()

@@ -53,6 +53,9 @@ pub enum InitrdChoice {
     /// The test programs' ramdisk embedded in the kernel image, no
     /// `-initrd` (`embedded-test-programs`).
     EmbeddedTestPrograms,
+    /// Debian's busybox-static and the scripts of `tests/busybox/scripts`
+    /// (`busybox`); the case is skipped when the package cannot be had.
+    Busybox,
 }
 
 /// The image file a test boots (`kernel:`).
@@ -241,7 +244,10 @@ fn parse_initrd(value: &str, number: usize) -> Result<InitrdChoice> {
     match value {
         "test-programs" => Ok(InitrdChoice::TestPrograms),
         "embedded-test-programs" => Ok(InitrdChoice::EmbeddedTestPrograms),
-        _ => bail!("line {number}: `initrd` must be `test-programs` or `embedded-test-programs`"),
+        "busybox" => Ok(InitrdChoice::Busybox),
+        _ => bail!(
+            "line {number}: `initrd` must be `test-programs`, `embedded-test-programs` or `busybox`"
+        ),
     }
 }
 

@@ -11,9 +11,11 @@
 //! to reproduce it by hand; errors say what was being done and why it failed;
 //! missing tools are installed (or named) before anything slow starts.
 
+mod armhf_package;
 mod bench;
 mod board;
 mod build;
+mod busybox;
 mod devicetree;
 mod error;
 mod expect;

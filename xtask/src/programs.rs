@@ -212,7 +212,7 @@ fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Sets mode 0755.
-fn make_executable(path: &Path) -> Result<()> {
+pub fn make_executable(path: &Path) -> Result<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755))
         .context_with(|| format!("making {} executable", display_path(path).display()))
 }

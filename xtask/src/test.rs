@@ -216,6 +216,8 @@ struct Prepared {
     embedded: Vec<(Board, Result<PathBuf>)>,
     /// Debian's imx6q-sabrelite.dtb, or why we have none.
     stock_dtb: Option<Result<PathBuf>>,
+    /// The busybox ramdisk, or why we have none.
+    busybox: Option<Result<String>>,
 }
 
 /// Finds, filters and runs the QEMU cases.
@@ -239,7 +241,9 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Built]) -> Result<Ta
         .filter_map(|file| file.spec.as_ref().ok())
         .collect();
     let mut prepared = Prepared::default();
-    if specs.iter().any(|spec| spec.initrd != InitrdChoice::None) {
+    let needs_programs =
+        |spec: &TestSpec| !matches!(spec.initrd, InitrdChoice::None | InitrdChoice::Busybox);
+    if specs.iter().any(|spec| needs_programs(spec)) {
         match test_programs_ramdisk(root) {
             Ok(path) => prepared.programs = Some(path),
             Err(error) => {
@@ -260,6 +264,13 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Built]) -> Result<Ta
             );
         }
     }
+    if specs
+        .iter()
+        .any(|spec| spec.initrd == InitrdChoice::Busybox)
+    {
+        println!("== fetching Debian's {} (armhf)", crate::busybox::PACKAGE);
+        prepared.busybox = Some(crate::busybox::ramdisk(root));
+    }
     let mut cases = Vec::new();
     for file in &files {
         let spec = match &file.spec {
@@ -274,7 +285,16 @@ fn qemu_suites(root: &Path, selection: &Selection, built: &[Built]) -> Result<Ta
                 continue;
             }
         };
-        if spec.initrd != InitrdChoice::None && prepared.programs.is_none() {
+        if let (InitrdChoice::Busybox, Some(Err(error))) = (spec.initrd, &prepared.busybox) {
+            println!(
+                "SKIP {} ({} is unavailable: {error})",
+                file.name,
+                crate::busybox::PACKAGE
+            );
+            tally.skipped += spec.boards.len();
+            continue;
+        }
+        if needs_programs(spec) && prepared.programs.is_none() {
             println!("SKIP {} (the test programs did not build)", file.name);
             tally.skipped += spec.boards.len();
             continue;
@@ -383,10 +403,15 @@ fn case_options(
         dtb,
         append: spec.append.clone(),
         extra: spec.qemu_args.clone(),
-        initrd: prepared
-            .programs
-            .clone()
-            .filter(|_| spec.initrd == InitrdChoice::TestPrograms),
+        initrd: match spec.initrd {
+            InitrdChoice::TestPrograms => prepared.programs.clone(),
+            InitrdChoice::Busybox => prepared
+                .busybox
+                .as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned(),
+            _ => None,
+        },
         ..Options::default()
     })
 }

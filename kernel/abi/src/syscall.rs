@@ -97,6 +97,7 @@ sysnums! {
     Llseek = 140, "_llseek";
     Readv = 145, "readv";
     Writev = 146, "writev";
+    Getsid = 147, "getsid";
     SchedSetparam = 154, "sched_setparam";
     SchedGetparam = 155, "sched_getparam";
     SchedSetscheduler = 156, "sched_setscheduler";
@@ -116,6 +117,7 @@ sysnums! {
     RtSigsuspend = 179, "rt_sigsuspend";
     Getcwd = 183, "getcwd";
     Sigaltstack = 186, "sigaltstack";
+    Sendfile = 187, "sendfile";
     Vfork = 190, "vfork";
     Ugetrlimit = 191, "ugetrlimit";
     Mmap2 = 192, "mmap2";
@@ -131,6 +133,7 @@ sysnums! {
     Fcntl64 = 221, "fcntl64";
     Gettid = 224, "gettid";
     Tkill = 238, "tkill";
+    Sendfile64 = 239, "sendfile64";
     Futex = 240, "futex";
     ExitGroup = 248, "exit_group";
     SetTidAddress = 256, "set_tid_address";
@@ -142,6 +145,7 @@ sysnums! {
     Fstatat64 = 327, "fstatat64";
     Readlinkat = 332, "readlinkat";
     Faccessat = 334, "faccessat";
+    Ppoll = 336, "ppoll";
     SetRobustList = 338, "set_robust_list";
     Dup3 = 358, "dup3";
     Pipe2 = 359, "pipe2";
@@ -152,6 +156,7 @@ sysnums! {
     ClockGettime64 = 403, "clock_gettime64";
     ClockGetresTime64 = 406, "clock_getres_time64";
     ClockNanosleepTime64 = 407, "clock_nanosleep_time64";
+    PpollTime64 = 414, "ppoll_time64";
     Breakpoint = ARM_PRIVATE_BASE + 1, "breakpoint";
     Cacheflush = ARM_PRIVATE_BASE + 2, "cacheflush";
     SetTls = ARM_PRIVATE_BASE + 5, "set_tls";

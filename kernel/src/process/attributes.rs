@@ -32,6 +32,11 @@ pub struct Attributes {
     /// set_robust_list: the head of the robust futex list, stored for
     /// when futexes arrive (issue 8).
     pub robust_list: u32,
+    /// Its process group (setpgid), inherited at fork. There are no
+    /// terminals to control, so groups only answer getpgid and kill(0).
+    pub pgid: u32,
+    /// Its session (setsid), inherited at fork.
+    pub sid: u32,
 }
 
 /// The default file-creation mask (Linux's init gets 022).
@@ -61,6 +66,8 @@ impl Attributes {
             dumpable: true,
             clear_child_tid: 0,
             robust_list: 0,
+            pgid: crate::process::INIT.0,
+            sid: crate::process::INIT.0,
         }
     }
 

@@ -51,6 +51,10 @@ pub struct ProcessMemory {
     /// The program's ELF image (in the ramdisk), where segment pages come
     /// from.
     pub image: &'static [u8],
+    /// Ramdisk files mapped with mmap2, where `AreaKind::File` pages come
+    /// from, by `source` number. Entries stay until execve (a few slices
+    /// of the ramdisk, no copies).
+    pub mapped_files: alloc::vec::Vec<&'static [u8]>,
 }
 
 fn page_of(address: u32) -> VirtAddr {
@@ -65,12 +69,26 @@ fn page_access(permissions: Permissions) -> PageAccess {
 }
 
 impl ProcessMemory {
+    /// The `source` number of ramdisk file `data` for an `AreaKind::File`
+    /// area, registering it on first use.
+    pub fn mapped_file_source(&mut self, data: &'static [u8]) -> u32 {
+        let known = self.mapped_files.iter().position(|file| {
+            core::ptr::eq(file.as_ptr(), data.as_ptr()) && file.len() == data.len()
+        });
+        let index = known.unwrap_or_else(|| {
+            self.mapped_files.push(data);
+            self.mapped_files.len() - 1
+        });
+        index as u32
+    }
+
     /// Empty memory over `space`, whose segments come from `image`.
     pub fn new(space: Box<dyn AddressSpace>, image: &'static [u8]) -> ProcessMemory {
         ProcessMemory {
             space,
             areas: Areas::new(),
             image,
+            mapped_files: alloc::vec::Vec::new(),
         }
     }
 
@@ -149,21 +167,33 @@ impl ProcessMemory {
     ) -> Result<PhysAddr, Unresolved> {
         let frame = memory::allocate().ok_or(Unresolved::OutOfMemory)?;
         frame_access::zero(frame);
-        if let Fill::FromImage {
-            file_offset,
-            page_offset,
-            bytes,
-        } = fill
-        {
-            let source = self
-                .image
-                .get(file_offset as usize..(file_offset + bytes) as usize);
-            if let Some(source) = source {
-                frame_access::with_frame_mut(frame, |target| {
-                    let start = page_offset as usize;
-                    target[start..start + source.len()].copy_from_slice(source);
-                });
-            }
+        let (source, page_offset) = match fill {
+            Fill::FromImage {
+                file_offset,
+                page_offset,
+                bytes,
+            } => (
+                self.image
+                    .get(file_offset as usize..(file_offset + bytes) as usize),
+                page_offset,
+            ),
+            Fill::FromFile {
+                source,
+                file_offset,
+                bytes,
+            } => (
+                self.mapped_files.get(source as usize).and_then(|file| {
+                    file.get(file_offset as usize..(file_offset as usize + bytes as usize))
+                }),
+                0,
+            ),
+            Fill::Zero | Fill::Vdso { .. } => (None, 0),
+        };
+        if let Some(source) = source {
+            frame_access::with_frame_mut(frame, |target| {
+                let start = page_offset as usize;
+                target[start..start + source.len()].copy_from_slice(source);
+            });
         }
         self.map_frame(page, frame, page_access(permissions))?;
         Ok(frame)
@@ -261,6 +291,7 @@ impl ProcessMemory {
             space,
             areas: self.areas.clone(),
             image: self.image,
+            mapped_files: self.mapped_files.clone(),
         })
     }
 

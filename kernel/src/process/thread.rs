@@ -47,6 +47,9 @@ pub enum Event {
     Sleep,
     /// Nothing but a signal (pause, rt_sigsuspend).
     Signal,
+    /// Any pipe or console change (poll): woken with every pipe and
+    /// console event; the poller checks its descriptors again.
+    Poll,
 }
 
 /// Where a thread is in its life.

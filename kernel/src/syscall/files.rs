@@ -6,6 +6,7 @@
 //! buffer gives `EFAULT` with whatever was already transferred discarded,
 //! as Linux does for a fault on the first byte.
 
+use crate::device::Device;
 use crate::fd_table::Fd;
 use crate::file::{self, FileKind, FileRef, OpenFile, SharedPipe};
 use crate::pipe::Pipe;
@@ -23,7 +24,7 @@ use spin::Mutex;
 const CHUNK: usize = 4096;
 
 /// The open file behind descriptor `fd`.
-fn file(fd: u32) -> Result<FileRef, Errno> {
+pub(super) fn file(fd: u32) -> Result<FileRef, Errno> {
     with_current(|process| process.files.get(Fd(fd)).cloned())
 }
 
@@ -47,7 +48,7 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
 }
 
 /// One attempt to read into `chunk`: `Some(length)` or `None` to wait.
-fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
+pub(super) fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
     let mut open = file.lock();
     let offset = open.offset;
     match &open.kind {
@@ -61,6 +62,7 @@ fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize>, Errno> {
             Ok(Some(length))
         }
         FileKind::Directory(_) => Err(Errno::EISDIR),
+        FileKind::Device(device) => Ok(Some(device.read(chunk))),
         FileKind::PipeReader(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.is_empty() {
@@ -101,7 +103,7 @@ fn read_console(chunk: &mut [u8]) -> Option<usize> {
 }
 
 /// What a reader or writer of `file` waits for.
-fn wait_event(file: &FileRef) -> Event {
+pub(super) fn wait_event(file: &FileRef) -> Event {
     match &file.lock().kind {
         FileKind::PipeReader(pipe) | FileKind::PipeWriter(pipe) => Event::Pipe(pipe.event_id()),
         _ => Event::ConsoleInput,
@@ -161,13 +163,14 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
 }
 
 /// One attempt to write `data`: `Some(bytes taken)` or `None` to wait.
-fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
+pub(super) fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, Errno> {
     let open = file.lock();
     match &open.kind {
         FileKind::Console => {
             crate::console::write_bytes(data);
             Ok(Some(data.len()))
         }
+        FileKind::Device(_) => Ok(Some(data.len())),
         FileKind::PipeWriter(pipe) => {
             let mut buffer = pipe.pipe.lock();
             if buffer.readers_gone() {
@@ -226,10 +229,18 @@ pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     if directory as i32 != fcntl::AT_FDCWD && !path.starts_with('/') {
         return Err(Errno::ENOSYS);
     }
+    let resolved = crate::path::resolve(&root, &working_directory, path);
+    let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
+    match Device::at(&resolved.visible) {
+        Some(Device::Console) => {
+            return install(file::open(FileKind::Console, flags), close_on_exec);
+        }
+        Some(device) => return install(file::open(FileKind::Device(device), flags), close_on_exec),
+        None => {}
+    }
     if flags & (fcntl::O_WRONLY | fcntl::O_RDWR | fcntl::O_CREAT | fcntl::O_TRUNC) != 0 {
         return Err(Errno::EROFS);
     }
-    let resolved = crate::path::resolve(&root, &working_directory, path);
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
     let entry = ramdisk
         .resolve(&resolved.ramdisk, crate::ramdisk::Follow::All)
@@ -276,7 +287,7 @@ pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u
 }
 
 /// The errno for a failed ramdisk lookup.
-fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
+pub(super) fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
     use crate::ramdisk::LookupError;
     match error {
         LookupError::NotFound => Errno::ENOENT,
@@ -298,11 +309,20 @@ pub fn close(fd: u32) -> Result<u32, Errno> {
 
 /// lseek(fd, offset, whence) for ramdisk files.
 pub fn lseek(fd: u32, offset: u32, whence: u32) -> Result<u32, Errno> {
+    let target = lseek_to(fd, i64::from(offset as i32), whence)?;
+    u32::try_from(target).map_err(|_| Errno::EOVERFLOW)
+}
+
+/// Moves the offset of `fd` (a ramdisk file or directory) as lseek's
+/// `whence` says; the new offset. Pipes and the console are `ESPIPE`.
+pub(super) fn lseek_to(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> {
     let file = file(fd)?;
     let mut open = file.lock();
     let size = match &open.kind {
         FileKind::Ramdisk(entry) => entry.data.len() as i64,
         FileKind::Directory(_) => 0,
+        // Linux's null and zero devices accept any seek and stay at 0.
+        FileKind::Device(_) => return Ok(0),
         _ => return Err(Errno::ESPIPE),
     };
     let base = match whence {
@@ -311,12 +331,12 @@ pub fn lseek(fd: u32, offset: u32, whence: u32) -> Result<u32, Errno> {
         2 => size,
         _ => return Err(Errno::EINVAL),
     };
-    let target = base + i64::from(offset as i32);
+    let target = base.checked_add(offset).ok_or(Errno::EINVAL)?;
     if target < 0 {
         return Err(Errno::EINVAL);
     }
     open.offset = target as u64;
-    u32::try_from(target).map_err(|_| Errno::EOVERFLOW)
+    Ok(target as u64)
 }
 
 /// fstat64(fd, buffer).
@@ -345,6 +365,16 @@ fn status_of(open: &OpenFile) -> abi::stat::Stat64 {
             ..Stat64::new(2, S_IFDIR | 0o755, 0)
         },
         FileKind::PipeReader(_) | FileKind::PipeWriter(_) => Stat64::new(3, S_IFIFO | 0o600, 0),
+        FileKind::Device(device) => status_of_device(*device),
+    }
+}
+
+/// The stat64 record of a device file.
+fn status_of_device(device: crate::device::Device) -> abi::stat::Stat64 {
+    abi::stat::Stat64 {
+        st_rdev: device.rdev(),
+        st_blksize: 1024,
+        ..abi::stat::Stat64::new(device.inode(), abi::stat::S_IFCHR | 0o666, 0)
     }
 }
 
@@ -402,6 +432,9 @@ pub(super) fn status_at(directory: u32, path: u32, flags: u32) -> Result<abi::st
             return Err(Errno::ENOSYS);
         }
         let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
+        if let Some(device) = Device::at(&resolved.visible) {
+            return Ok(Some(status_of_device(device)));
+        }
         let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
         let entry = ramdisk
             .resolve(&resolved.ramdisk, follow)
@@ -521,7 +554,14 @@ pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
     let bytes: alloc::vec::Vec<u8> = match request {
         abi::termios::TCGETS => abi::termios::Termios::CONSOLE.to_bytes().to_vec(),
         abi::termios::TIOCGWINSZ => abi::termios::Winsize::CONSOLE.to_bytes().to_vec(),
-        abi::termios::TCSETS => return Ok(0),
+        // Settings are accepted and not applied: the console driver has
+        // one mode (see `abi::termios::Termios::CONSOLE`).
+        abi::termios::TCSETS | abi::termios::TCSETSW | abi::termios::TCSETSF => return Ok(0),
+        abi::termios::TIOCSWINSZ | abi::termios::TIOCSPGRP => return Ok(0),
+        abi::termios::TIOCGPGRP => {
+            let group = with_current(|process| process.attributes.pgid);
+            group.to_le_bytes().to_vec()
+        }
         _ => return Err(Errno::ENOTTY),
     };
     with_current(|process| uaccess::copy_to_user(&mut process.memory, argument, &bytes))?;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! Memory system calls: brk, mmap2 (anonymous), munmap, mprotect, madvise.
+//! Memory system calls: brk, mmap2 (anonymous or of a ramdisk file), munmap,
+//! mprotect, madvise.
 //!
 //! These only change the areas (and drop pages that leave them); pages are
-//! filled on first touch by the fault path. File mappings are issue 8.
+//! filled on first touch by the fault path: zeros, or for a file mapping
+//! the bytes of the ramdisk file.
 
 use crate::addr::VirtAddr;
 use crate::process::with_current;
 use crate::vm::address_space::PageAccess;
-use crate::vm::area::Permissions;
+use crate::vm::area::{AreaKind, Permissions};
 use crate::vm::layout::PAGE_SIZE;
 use abi::errno::Errno;
 use abi::mman;
@@ -42,17 +44,15 @@ pub fn mmap2(
     protection: u32,
     flags: u32,
     fd: u32,
-    _offset: u32,
+    offset: u32,
 ) -> Result<u32, Errno> {
-    if flags & mman::MAP_ANONYMOUS == 0 {
-        // File mappings come with issue 8.
-        let _ = fd;
-        return Err(Errno::ENODEV);
-    }
     if flags & mman::MAP_SHARED != 0 && flags & mman::MAP_PRIVATE != 0 {
         return Err(Errno::EINVAL);
     }
     let fixed = flags & mman::MAP_FIXED != 0;
+    if flags & mman::MAP_ANONYMOUS == 0 {
+        return map_file(address, length, protection, flags, fd, offset);
+    }
     with_current(|process| {
         let memory = &mut process.memory;
         if fixed {
@@ -68,6 +68,63 @@ pub fn mmap2(
             permissions(protection),
             VirtAddr(address),
             fixed,
+        )?;
+        Ok(start.as_u32())
+    })
+}
+
+/// mmap2 of a ramdisk file: private, or shared without write permission
+/// (the ramdisk never changes, so both read the same bytes). `offset` is
+/// in pages. Pages past the end of the file read as zeros (Linux would
+/// raise SIGBUS beyond the last page). Anything but a ramdisk file is
+/// `ENODEV`; a shared writable mapping is `EACCES` (the file is
+/// read-only).
+fn map_file(
+    address: u32,
+    length: u32,
+    protection: u32,
+    flags: u32,
+    fd: u32,
+    offset: u32,
+) -> Result<u32, Errno> {
+    if length == 0 {
+        return Err(Errno::EINVAL);
+    }
+    if flags & (mman::MAP_SHARED | mman::MAP_PRIVATE) == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let file = with_current(|process| process.files.get(crate::fd_table::Fd(fd)).cloned())?;
+    let data = match &file.lock().kind {
+        crate::file::FileKind::Ramdisk(entry) => entry.data,
+        _ => return Err(Errno::ENODEV),
+    };
+    if flags & mman::MAP_SHARED != 0 && protection & mman::PROT_WRITE != 0 {
+        return Err(Errno::EACCES);
+    }
+    let file_offset = offset.checked_mul(PAGE_SIZE).ok_or(Errno::EINVAL)?;
+    let available = (data.len() as u32).saturating_sub(file_offset);
+    let fixed = flags & mman::MAP_FIXED != 0;
+    with_current(|process| {
+        let memory = &mut process.memory;
+        let source = memory.mapped_file_source(data);
+        if fixed {
+            if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
+                for range in removed {
+                    memory.release_range(range.start, range.end);
+                }
+            }
+        }
+        let kind = AreaKind::File {
+            source,
+            file_offset,
+            file_size: available.min(length),
+        };
+        let start = memory.areas.mmap(
+            length,
+            permissions(protection),
+            VirtAddr(address),
+            fixed,
+            kind,
         )?;
         Ok(start.as_u32())
     })

@@ -2,11 +2,10 @@
 //! Signal system calls: actions, masks, sending, waiting, sigreturn.
 //!
 //! Linux's semantics, with these choices (see also `crate::signal`):
-//! there are no process groups, so every process is alone in a group whose
-//! id is its pid: `kill(0, sig)` signals the caller, `kill(-g, sig)`
-//! process `g` (ESRCH if there is none), and `kill(-1, sig)` every process
-//! but init and the caller. There are no users either: every sender may
-//! signal every process. A process is one thread: `tkill` and `tgkill`
+//! `kill(0, sig)` signals the caller's process group and `kill(-g, sig)`
+//! group `g` (groups are set by setpgid/setsid, see `groups`; ESRCH if
+//! the group is empty), and `kill(-1, sig)` every process but init and
+//! the caller. There are no users: every sender may signal every process. A process is one thread: `tkill` and `tgkill`
 //! take its pid as the thread id.
 
 use super::Outcome;
@@ -179,13 +178,26 @@ pub fn kill(pid: u32, signal: u32) -> Result<u32, Errno> {
     let me = with_table(|table| table.current);
     let info = SignalInfo::user(signal, me.0);
     let target = pid as i32;
+    let group = match target {
+        0 => Some(with_table(|table| table.current().attributes.pgid)),
+        _ if target < -1 => Some(target.unsigned_abs()),
+        _ => None,
+    };
+    let members: alloc::vec::Vec<Pid> = match group {
+        Some(group) => with_table(|table| {
+            table
+                .processes
+                .values()
+                .filter(|process| process.attributes.pgid == group)
+                .map(|process| process.pid)
+                .collect()
+        }),
+        None => alloc::vec::Vec::new(),
+    };
     let sent = match target {
         -1 => delivery::send_to_each(|pid| pid != me && pid != INIT, info),
-        0 => delivery::send_to_each(|pid| pid == me, info),
-        _ => {
-            let wanted = Pid(target.unsigned_abs());
-            delivery::send_to_each(|pid| pid == wanted, info)
-        }
+        _ if group.is_some() => delivery::send_to_each(|pid| members.contains(&pid), info),
+        _ => delivery::send_to_each(|pid| pid == Pid(target as u32), info),
     };
     if sent == 0 {
         return Err(Errno::ESRCH);

@@ -116,6 +116,17 @@ pub enum AreaKind {
     Stack,
     /// An anonymous mmap2, zero-filled.
     Anonymous,
+    /// A private mmap2 of a ramdisk file: `file_size` bytes of mapped
+    /// file number `source` (see `ProcessMemory::mapped_files`) from
+    /// `file_offset` at the area's start, zeros after.
+    File {
+        /// Which mapped file.
+        source: u32,
+        /// Offset in the file of the area's first byte.
+        file_offset: u32,
+        /// Bytes taken from the file, from the area's start.
+        file_size: u32,
+    },
     /// The vDSO: its pages are the kernel's, mapped when the area is made.
     Vdso,
 }
@@ -133,6 +144,16 @@ pub enum Fill {
         file_offset: u32,
         /// Where they go in the page.
         page_offset: u32,
+        /// How many (1 to `PAGE_SIZE`).
+        bytes: u32,
+    },
+    /// A zeroed page with `bytes` bytes of mapped file `source` from
+    /// `file_offset` at its start.
+    FromFile {
+        /// Which mapped file.
+        source: u32,
+        /// Where the bytes start in the file.
+        file_offset: u32,
         /// How many (1 to `PAGE_SIZE`).
         bytes: u32,
     },
@@ -239,6 +260,15 @@ impl Area {
                 page_offset: 0,
                 bytes: (file_size - offset).min(PAGE_SIZE),
             },
+            AreaKind::File {
+                source,
+                file_offset,
+                file_size,
+            } if offset < file_size => Fill::FromFile {
+                source,
+                file_offset: file_offset.saturating_add(offset),
+                bytes: (file_size - offset).min(PAGE_SIZE),
+            },
             AreaKind::Vdso => Fill::Vdso {
                 index: offset / PAGE_SIZE,
             },
@@ -260,6 +290,22 @@ impl Area {
                     file_size: file_size.min(lower_size),
                 },
                 AreaKind::Segment {
+                    file_offset: file_offset.saturating_add(lower_size),
+                    file_size: file_size.saturating_sub(lower_size),
+                },
+            ),
+            AreaKind::File {
+                source,
+                file_offset,
+                file_size,
+            } => (
+                AreaKind::File {
+                    source,
+                    file_offset,
+                    file_size: file_size.min(lower_size),
+                },
+                AreaKind::File {
+                    source,
                     file_offset: file_offset.saturating_add(lower_size),
                     file_size: file_size.saturating_sub(lower_size),
                 },

@@ -43,6 +43,19 @@ impl Areas {
         hint: VirtAddr,
         fixed: bool,
     ) -> Result<VirtAddr, Errno> {
+        self.mmap(length, permissions, hint, fixed, AreaKind::Anonymous)
+    }
+
+    /// Like [`Areas::mmap_anonymous`], for an area of `kind` (a file
+    /// mapping).
+    pub fn mmap(
+        &mut self,
+        length: u32,
+        permissions: Permissions,
+        hint: VirtAddr,
+        fixed: bool,
+        kind: AreaKind,
+    ) -> Result<VirtAddr, Errno> {
         let length = page_length(length)?;
         // A removal and an insertion: at most two more areas.
         if self.areas.len() + 2 > MAX_AREAS {
@@ -59,7 +72,7 @@ impl Areas {
             start: VirtAddr(start),
             end: VirtAddr(start + length),
             permissions,
-            kind: AreaKind::Anonymous,
+            kind,
         };
         self.insert(area)?;
         Ok(VirtAddr(start))

@@ -774,3 +774,52 @@ fn fork_copies_the_areas() {
     assert!(parent.find(va(0x10000)).is_some());
     assert_eq!(child.program_break(), va(0x30000));
 }
+
+#[test]
+fn a_file_mapping_fills_from_its_file_then_zeros_and_splits_in_the_file() {
+    let mut areas = Areas::new();
+    let kind = AreaKind::File {
+        source: 2,
+        file_offset: 0x1000,
+        file_size: 5000,
+    };
+    let start = areas
+        .mmap(3 * PAGE_SIZE, RO, va(0), false, kind)
+        .expect("room for three pages");
+    let fill_at =
+        |areas: &Areas, address: u32| match areas.classify_fault(va(address), Access::Read) {
+            FaultClass::Fill { fill, .. } => fill,
+            other => panic!("{other:?}"),
+        };
+    assert_eq!(
+        fill_at(&areas, start.0 + 12),
+        Fill::FromFile {
+            source: 2,
+            file_offset: 0x1000,
+            bytes: PAGE_SIZE
+        }
+    );
+    assert_eq!(
+        fill_at(&areas, start.0 + PAGE_SIZE),
+        Fill::FromFile {
+            source: 2,
+            file_offset: 0x2000,
+            bytes: 5000 - PAGE_SIZE
+        }
+    );
+    assert_eq!(fill_at(&areas, start.0 + 2 * PAGE_SIZE), Fill::Zero);
+    assert_eq!(
+        areas.classify_fault(va(start.0), Access::Write),
+        FaultClass::Forbidden
+    );
+    // Unmapping the first page leaves the rest reading on in the file.
+    areas.munmap(start, PAGE_SIZE).expect("unmaps");
+    assert_eq!(
+        fill_at(&areas, start.0 + PAGE_SIZE),
+        Fill::FromFile {
+            source: 2,
+            file_offset: 0x2000,
+            bytes: 5000 - PAGE_SIZE
+        }
+    );
+}
