@@ -73,7 +73,9 @@ fn check_clock(clock: u32) -> Result<(), Errno> {
 pub fn clock_gettime(clock: u32, address: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
     let now = Timespec::from_nanoseconds(now());
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -83,7 +85,7 @@ pub fn clock_getres(clock: u32, address: u32) -> Result<u32, Errno> {
     if address != 0 {
         let resolution = Timespec::from_nanoseconds(platform::get().clock_resolution());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &resolution.to_bytes())
         })?;
     }
     Ok(0)
@@ -94,16 +96,18 @@ pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
     if address != 0 {
         let now = Timeval::from_nanoseconds(now());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
         })?;
     }
     Ok(0)
 }
 
 /// Reads a timespec argument.
-fn read_timespec(address: u32) -> Result<u64, Errno> {
+pub(crate) fn read_timespec(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec::SIZE];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     Timespec::from_bytes(&bytes).to_nanoseconds()
 }
 
@@ -150,7 +154,9 @@ fn sleep_for_request(flags: u32, time: u64) -> Result<u32, Errno> {
 pub fn clock_gettime64(clock: u32, address: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
     let now = Timespec64::from_nanoseconds(now());
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -160,16 +166,18 @@ pub fn clock_getres64(clock: u32, address: u32) -> Result<u32, Errno> {
     if address != 0 {
         let resolution = Timespec64::from_nanoseconds(platform::get().clock_resolution());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &resolution.to_bytes())
         })?;
     }
     Ok(0)
 }
 
 /// Reads a `struct __kernel_timespec` argument.
-fn read_timespec64(address: u32) -> Result<u64, Errno> {
+pub(crate) fn read_timespec64(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec64::SIZE];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     Timespec64::from_bytes(&bytes).to_nanoseconds()
 }
 

@@ -16,7 +16,7 @@ use abi::mman;
 /// or cannot be had (Linux's convention: brk never returns an error).
 pub fn brk(address: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         let outcome = memory.areas.brk(VirtAddr(address));
         if let Some(range) = outcome.released {
             memory.release_range(range.start, range.end);
@@ -54,7 +54,7 @@ pub fn mmap2(
     }
     let fixed = flags & mman::MAP_FIXED != 0;
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         if fixed {
             // MAP_FIXED replaces whatever was there.
             if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
@@ -76,7 +76,7 @@ pub fn mmap2(
 /// munmap(address, length).
 pub fn munmap(address: u32, length: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         for range in memory.areas.munmap(VirtAddr(address), length)? {
             memory.release_range(range.start, range.end);
         }
@@ -88,7 +88,7 @@ pub fn munmap(address: u32, length: u32) -> Result<u32, Errno> {
 pub fn mprotect(address: u32, length: u32, protection: u32) -> Result<u32, Errno> {
     let wanted = permissions(protection);
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         memory.areas.mprotect(VirtAddr(address), length, wanted)?;
         let end = address.saturating_add(length).next_multiple_of(PAGE_SIZE);
         let mut page = address;
@@ -168,7 +168,7 @@ pub fn madvise(address: u32, length: u32, value: u32) -> Result<u32, Errno> {
         return Ok(0);
     };
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         let mut page = start;
         while page < end {
             if memory.areas.find(VirtAddr(page)).is_none() {
