@@ -8,6 +8,7 @@
 
 use crate::addr::{PhysAddr, PhysRange, VirtAddr};
 use crate::trap::UserFrame;
+use crate::vfp::VfpState;
 use crate::vm::address_space::AddressSpace;
 use alloc::boxed::Box;
 
@@ -50,6 +51,15 @@ pub enum InjectedFault {
     PrefetchAbort,
     /// Execute a permanently undefined instruction.
     UndefinedInstruction,
+}
+
+/// What the CPU offers programs, as the auxiliary vector says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hwcaps {
+    /// `AT_HWCAP` (Linux's `HWCAP_*` bits for ARM).
+    pub hwcap: u32,
+    /// `AT_HWCAP2` (`HWCAP2_*`: the ARMv8 crypto extensions; 0 here).
+    pub hwcap2: u32,
 }
 
 /// How kernel virtual addresses relate to physical RAM: one linear window.
@@ -159,6 +169,29 @@ pub trait Platform: Sync {
     /// Arms the one-shot timer to interrupt at `deadline` (monotonic
     /// nanoseconds), or disarms it with `None`.
     fn set_timer(&self, deadline: Option<u64>);
+
+    /// Whether the CPU has a VFP/NEON unit that user threads may use
+    /// (CPACR opened cp10 and cp11 at boot). Without one every other
+    /// `vfp_` method does nothing.
+    fn vfp_present(&self) -> bool;
+
+    /// Whether the unit is on (FPEXC.EN).
+    fn vfp_enabled(&self) -> bool;
+
+    /// Turns the unit on or off (FPEXC.EN). While it is off, every VFP and
+    /// NEON instruction of a user thread is UNDEFINED (the lazy switch's
+    /// trap, see `crate::vfp`).
+    fn vfp_set_enabled(&self, enabled: bool);
+
+    /// Saves the unit's registers (the d registers it has, FPSCR, FPEXC)
+    /// into `state`, leaving the unit on or off as it was.
+    fn vfp_save(&self, state: &mut VfpState);
+
+    /// Loads `state` into the unit and turns it on.
+    fn vfp_load(&self, state: &VfpState);
+
+    /// `AT_HWCAP` and `AT_HWCAP2` for this CPU.
+    fn hwcaps(&self) -> Hwcaps;
 
     /// Waits in WFI with interrupts masked until one is pending, then
     /// dispatches every pending interrupt to `interrupt::handle`.

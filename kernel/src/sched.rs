@@ -261,6 +261,8 @@ fn switch(reason: Reason) {
         let save = core::ptr::addr_of_mut!(table.current_saved_sp_slot(current).saved_sp);
         drop(guard);
         reprogram_timer();
+        // The VFP unit is on only for its owner (lazy switching).
+        crate::vfp::switch_to(next);
         // SAFETY: `save` points into the current process, which stays in
         // the table (zombies are only reaped by another thread, after this
         // switch stored the sp); `load` is the saved sp of a runnable
@@ -307,6 +309,7 @@ pub fn start(first: Pid) -> ! {
         process.memory.lock().space.activate();
         process.saved_sp
     });
+    crate::vfp::switch_to(first);
     let mut boot_sp = 0;
     // SAFETY: the boot stack stays allocated (it is static) though we never
     // return to it; `load` was made by prepare_thread for init.

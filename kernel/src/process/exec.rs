@@ -24,11 +24,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use spin::Once;
 
-/// What the CPU reports to programs in AT_HWCAP: swp, half-word loads,
-/// Thumb, fast multiply, DSP extensions and TLS registers (HWCAP_SWP |
-/// HALF | THUMB | FAST_MULT | EDSP | TLS). VFP and NEON come with issue 8.
-pub const HWCAP: u32 = 1 | 2 | 4 | 16 | 128 | 32768;
-
 /// A program ready to replace the running one.
 pub struct LoadedProgram {
     /// Its memory, segments mapped on demand, stack written.
@@ -149,6 +144,8 @@ fn initial_stack(
     environment: &[Vec<u8>],
     vdso: Option<u32>,
 ) -> Result<InitialStack, Errno> {
+    // What the CPU has, from its ID registers (the arch crate computes it).
+    let hwcaps = platform::get().hwcaps();
     let mut auxv = alloc::vec![
         (user_stack::AT_PHDR, plan.program_headers.as_u32()),
         (user_stack::AT_PHENT, plan.program_header_size),
@@ -161,7 +158,8 @@ fn initial_stack(
         (user_stack::AT_EUID, 0),
         (user_stack::AT_GID, 0),
         (user_stack::AT_EGID, 0),
-        (user_stack::AT_HWCAP, HWCAP),
+        (user_stack::AT_HWCAP, hwcaps.hwcap),
+        (user_stack::AT_HWCAP2, hwcaps.hwcap2),
         (user_stack::AT_CLKTCK, 100),
         (user_stack::AT_SECURE, 0),
     ];

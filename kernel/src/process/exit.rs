@@ -64,6 +64,9 @@ fn end_thread(table: &mut ProcessTable, tid: Pid, status: u32) {
     }
     table.unqueue(tid);
     crate::futex::forget(tid);
+    // Its registers in the VFP unit, if any, must never be saved over a
+    // dead entry; the unit is free for the next user.
+    crate::vfp::forget(tid);
     if vforked {
         table.wake(Event::Vfork(tid));
     }

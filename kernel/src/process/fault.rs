@@ -41,8 +41,14 @@ pub fn handle_user_fault(frame: &mut dyn UserFrame, fault: UserFault) {
     );
 }
 
-/// Handles an undefined instruction in the running process: SIGILL.
+/// Handles an undefined instruction in the running process: the first
+/// VFP/NEON instruction since the unit was switched away from it (the
+/// lazy switch of `crate::vfp`: it gets the unit and re-executes the
+/// instruction at the frame's pc), otherwise SIGILL.
 pub fn handle_undefined_instruction(frame: &mut dyn UserFrame) {
+    if crate::vfp::claim_for_current() {
+        return;
+    }
     kill_current(
         frame,
         signal::SIGILL,

@@ -81,6 +81,10 @@ pub fn execve(frame: &mut dyn UserFrame, path: u32, argv: u32, envp: u32) -> Out
                 process.tls = 0;
                 process.trusted = program.trusted;
                 process.syscalls = crate::syscall::SyscallCounts::default();
+                // The new program starts with zeroed VFP registers and the
+                // default FPSCR; the old program's, if in the unit, go.
+                process.vfp = crate::vfp::VfpState::new();
+                crate::vfp::forget(process.pid);
                 if let Some(_parent) = process.vfork_parent.take() {
                     let me = process.pid;
                     table.wake(Event::Vfork(me));
@@ -109,6 +113,7 @@ fn become_only_thread(table: &mut ProcessTable) {
         }
         table.unqueue(tid);
         crate::futex::forget(tid);
+        crate::vfp::forget(tid);
         if tid != tgid {
             table.processes.remove(&tid);
         }
@@ -118,6 +123,9 @@ fn become_only_thread(table: &mut ProcessTable) {
         // go; the caller's entry, running on its own stack, takes its key.
         let leader = table.processes.remove(&tgid);
         let mut entry = table.processes.remove(&me).expect("the caller exists");
+        // The VFP unit knows the thread by its old tid (execve resets the
+        // registers anyway).
+        crate::vfp::forget(me);
         entry.pid = tgid;
         if let Some(leader) = leader {
             entry.syscalls.trapped += leader.syscalls.trapped;

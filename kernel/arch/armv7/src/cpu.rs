@@ -46,3 +46,18 @@ pub fn ifsr() -> u32 {
 pub fn ifar() -> u32 {
     aarch32_cpu::register::Ifar::read().0
 }
+
+/// The identification registers `crate::hwcap` reads, with the VFP
+/// unit's (from `crate::vfp::init`).
+pub fn ids(vfp: Option<crate::hwcap::VfpIds>) -> crate::hwcap::CpuIds {
+    use aarch32_cpu::register::{IdIsar0, IdMmfr0, Sctlr};
+    /// SCTLR.SW (bit 10): SWP and SWPB enabled.
+    const SCTLR_SW: u32 = 1 << 10;
+    crate::hwcap::CpuIds {
+        midr: aarch32_cpu::register::Midr::read().raw_value(),
+        id_isar0: IdIsar0::read().0,
+        id_mmfr0: IdMmfr0::read().0,
+        swp_enabled: Sctlr::read().raw_value() & SCTLR_SW != 0,
+        vfp,
+    }
+}

@@ -20,6 +20,7 @@ extern crate alloc;
 pub mod a9_errata;
 pub mod descriptor;
 pub mod fault_status;
+pub mod hwcap;
 pub mod image;
 pub mod layout;
 pub mod midr;
@@ -62,3 +63,5 @@ pub mod semihosting;
 pub mod start;
 #[cfg(target_arch = "arm")]
 pub mod vectors;
+#[cfg(target_arch = "arm")]
+pub mod vfp;

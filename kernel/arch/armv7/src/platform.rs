@@ -6,13 +6,14 @@
 //! crate makes a `static` of it with its own name.
 
 use crate::address_space::Armv7AddressSpace;
-use crate::{context, cpu, mmu, probe, semihosting};
+use crate::{context, cpu, mmu, probe, semihosting, vfp};
 use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::addr::{PhysAddr, VirtAddr};
-use kernel::platform::{ExitStatus, InjectedFault, Platform};
+use kernel::platform::{ExitStatus, Hwcaps, InjectedFault, Platform};
 use kernel::time::Clock;
 use kernel::trap::UserFrame;
+use kernel::vfp::VfpState;
 use kernel::vm::address_space::AddressSpace;
 use spin::Once;
 
@@ -26,6 +27,9 @@ pub struct Armv7Platform {
     clock: Once<&'static dyn Clock>,
     /// The frequency of the user-readable counter the clock reads; 0: none.
     user_counter: AtomicU32,
+    /// What the auxiliary vector tells programs about the CPU, computed
+    /// once at boot after the VFP unit was opened.
+    hwcaps: Once<Hwcaps>,
 }
 
 impl Armv7Platform {
@@ -35,7 +39,13 @@ impl Armv7Platform {
             board_name,
             clock: Once::new(),
             user_counter: AtomicU32::new(0),
+            hwcaps: Once::new(),
         }
+    }
+
+    /// Records the CPU's capabilities (once, at boot).
+    pub fn set_hwcaps(&self, hwcaps: Hwcaps) {
+        self.hwcaps.call_once(|| hwcaps);
     }
 
     /// Records that the clock is a counter of `frequency` Hz that programs
@@ -174,5 +184,31 @@ impl Platform for Armv7Platform {
 
     fn wait_for_interrupt(&self) {
         crate::interrupts::wait_for_interrupt();
+    }
+
+    fn vfp_present(&self) -> bool {
+        vfp::present()
+    }
+
+    fn vfp_enabled(&self) -> bool {
+        vfp::enabled()
+    }
+
+    fn vfp_set_enabled(&self, enabled: bool) {
+        if vfp::present() {
+            vfp::set_enabled(enabled);
+        }
+    }
+
+    fn vfp_save(&self, state: &mut VfpState) {
+        vfp::save(state);
+    }
+
+    fn vfp_load(&self, state: &VfpState) {
+        vfp::load(state);
+    }
+
+    fn hwcaps(&self) -> Hwcaps {
+        self.hwcaps.get().copied().unwrap_or_default()
     }
 }

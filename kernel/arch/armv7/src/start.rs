@@ -91,6 +91,25 @@ fn start_clock(board: &'static Board, device_tree_hz: Option<u32>) {
     }
 }
 
+/// Opens the VFP/NEON unit to user threads (off until one uses it: the
+/// core switches it lazily) and records the capabilities programs see.
+fn start_vfp(board: &'static Board) {
+    let vfp = crate::vfp::init();
+    let ids = cpu::ids(vfp);
+    let hwcap = crate::hwcap::hwcap(&ids);
+    board.platform.set_hwcaps(kernel::platform::Hwcaps { hwcap, hwcap2: 0 });
+    match vfp {
+        Some(unit) => kernel::println!(
+            "VFP: {} registers{} (MVFR0 {:#010x}, MVFR1 {:#010x}), switched lazily; AT_HWCAP {hwcap:#x}",
+            if unit.has_d32() { 32 } else { 16 },
+            if hwcap & crate::hwcap::HWCAP_NEON != 0 { ", NEON" } else { "" },
+            unit.mvfr0,
+            unit.mvfr1
+        ),
+        None => kernel::println!("VFP: none; AT_HWCAP {hwcap:#x}"),
+    }
+}
+
 /// What the reset code passes to `kml_board_main`, unchanged.
 pub struct ResetArguments {
     /// Physical address of the device tree (r2 at reset; 0 if none).
@@ -156,6 +175,7 @@ pub unsafe fn start_kernel<C: Console + 'static>(
         GenericTimer::set_fallback_frequency(frequency);
     }
     start_clock(board, device_tree_hz);
+    start_vfp(board);
     let periphclk_hz = match board.clock {
         ClockSource::A9GlobalTimer { frequency_hz, .. } => device_tree_hz.unwrap_or(frequency_hz),
         ClockSource::GenericTimer => 0,
