@@ -232,6 +232,49 @@ static void fork_with_threads(void)
     check(ok && WIFEXITED(status) && WEXITSTATUS(status) == 23, "fork from a threaded process");
 }
 
+/* 9. exit() in one thread ends the process while another thread is
+ * blocked; the leader ending first (pthread_exit) leaves the process
+ * alive until the last thread's exit status. Both in forked children. */
+static void *exit_three(void *unused)
+{
+    (void)unused;
+    exit(3);
+}
+
+static void *exit_four_later(void *unused)
+{
+    (void)unused;
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    exit(4);
+}
+
+static int child_status(void *(*body)(void *), int leader_exits)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, body, NULL) != 0)
+            _exit(100);
+        if (leader_exits)
+            pthread_exit(NULL);
+        pthread_join(thread, NULL); /* blocked here when exit() comes */
+        _exit(101);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+static void process_ends(void)
+{
+    int status = child_status(exit_three, 0);
+    check(status == 3, "exit in a thread ends every thread");
+    status = child_status(exit_four_later, 1);
+    check(status == 4, "the process outlives its leader's pthread_exit");
+}
+
 int main(void)
 {
     main_pid = getpid();
@@ -241,6 +284,7 @@ int main(void)
     thread_exit_alone();
     timed_wait();
     fork_with_threads();
+    process_ends();
     printf("glibc-threads: %d failed\n", failures);
     return failures == 0 ? 0 : 1;
 }
