@@ -147,7 +147,7 @@ pub fn exit_current(status: u32) -> ! {
 /// is cleared and its futex woken, as a thread library's join expects;
 /// the process ends with it if it was the last thread. Never returns.
 pub fn exit_thread(status: u32) -> ! {
-    let (tgid, group_ended) = with_table(|table| {
+    let (tgid, group_status) = with_table(|table| {
         let tid = table.current;
         let tgid = table.current().tgid;
         clear_child_tid(table);
@@ -158,13 +158,13 @@ pub fn exit_thread(status: u32) -> ! {
                 _ => status,
             };
             terminate(table, tid, status);
-            (tgid, true)
+            (tgid, Some(status))
         } else {
             end_thread(table, tid, status);
-            (tgid, false)
+            (tgid, None)
         }
     });
-    if group_ended {
+    if let Some(status) = group_status {
         leave(tgid, status)
     }
     sched::leave();

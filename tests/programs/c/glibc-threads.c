@@ -249,6 +249,15 @@ static void *exit_four_later(void *unused)
     exit(4);
 }
 
+static void *exec_six(void *unused)
+{
+    (void)unused;
+    char *argv[] = {"exit-with", "6", NULL};
+    char *envp[] = {NULL};
+    execve("/bin/exit-with", argv, envp);
+    exit(102); /* execve failed */
+}
+
 static int child_status(void *(*body)(void *), int leader_exits)
 {
     pid_t child = fork();
@@ -273,6 +282,8 @@ static void process_ends(void)
     check(status == 3, "exit in a thread ends every thread");
     status = child_status(exit_four_later, 1);
     check(status == 4, "the process outlives its leader's pthread_exit");
+    status = child_status(exec_six, 0);
+    check(status == 6, "execve in a thread ends the other threads");
 }
 
 int main(void)
