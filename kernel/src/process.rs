@@ -46,6 +46,7 @@ use crate::syscall::SyscallCounts;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
 use memory::ProcessMemory;
 use spin::Mutex;
 use thread::{Event, KernelStack, ThreadState};
@@ -162,6 +163,9 @@ pub struct ProcessTable {
     pub next_pid: u32,
 }
 
+/// Whether an ended thread waits for [`ProcessTable::reap`].
+static REAP_PENDING: AtomicBool = AtomicBool::new(false);
+
 /// The process table; `None` until init is created.
 pub static TABLE: Mutex<Option<ProcessTable>> = Mutex::new(None);
 
@@ -201,13 +205,25 @@ impl ProcessTable {
 
     /// Removes threads that ended and are neither a group's leader (wait4
     /// collects those) nor running (the caller still runs on its stack).
+    /// Cheap when nothing ended: the scheduler calls it at every switch.
     pub fn reap(&mut self) {
+        if !REAP_PENDING.load(Ordering::Relaxed) {
+            return;
+        }
         let current = self.current;
+        let mut left = false;
         self.processes.retain(|&pid, process| {
-            !(matches!(process.state, ThreadState::Exited(_))
-                && !process.is_leader()
-                && pid != current)
+            let ended = matches!(process.state, ThreadState::Exited(_)) && !process.is_leader();
+            left |= ended && pid == current;
+            !(ended && pid != current)
         });
+        REAP_PENDING.store(left, Ordering::Relaxed);
+    }
+
+    /// Notes that a thread other than a leader ended: the next
+    /// [`ProcessTable::reap`] has work.
+    pub fn mark_for_reaping(&mut self) {
+        REAP_PENDING.store(true, Ordering::Relaxed);
     }
 
     /// A fresh pid.

@@ -70,6 +70,9 @@ fn end_thread(table: &mut ProcessTable, tid: Pid, status: u32) {
     if vforked {
         table.wake(Event::Vfork(tid));
     }
+    if tid != tgid {
+        table.mark_for_reaping();
+    }
     if tid != tgid
         && let Some(leader) = table.processes.get_mut(&tgid)
     {
