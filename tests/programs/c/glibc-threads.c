@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,8 +277,41 @@ static int child_status(void *(*body)(void *), int leader_exits)
     return WEXITSTATUS(status);
 }
 
+static void *sleep_long(void *unused)
+{
+    (void)unused;
+    struct timespec pause = {100, 0};
+    nanosleep(&pause, NULL);
+    return NULL;
+}
+
+/* A process whose threads sleep (nanosleep, a join's futex wait) dies
+ * whole from SIGKILL. */
+static int killed_whole(void)
+{
+    int channel[2];
+    if (pipe(channel) != 0)
+        return 0;
+    pid_t child = fork();
+    if (child == 0) {
+        pthread_t thread;
+        pthread_create(&thread, NULL, sleep_long, NULL);
+        write(channel[1], "x", 1);
+        pthread_join(thread, NULL);
+        _exit(105);
+    }
+    char byte;
+    int status = 0;
+    int ok = child > 0 && read(channel[0], &byte, 1) == 1;
+    ok = ok && kill(child, SIGKILL) == 0 && waitpid(child, &status, 0) == child;
+    close(channel[0]);
+    close(channel[1]);
+    return ok && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
 static void process_ends(void)
 {
+    check(killed_whole(), "SIGKILL ends a process with sleeping threads");
     int status = child_status(exit_three, 0);
     check(status == 3, "exit in a thread ends every thread");
     status = child_status(exit_four_later, 1);
