@@ -41,6 +41,7 @@ pub mod file;
 pub mod frame;
 #[allow(unsafe_code)]
 pub mod frame_access;
+pub mod futex;
 #[allow(unsafe_code)]
 pub mod heap;
 pub mod initrd;

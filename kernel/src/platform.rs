@@ -133,7 +133,9 @@ pub trait Platform: Sync {
 
     /// Saves the running thread's context, storing its sp at `save`, and
     /// resumes the thread whose saved sp is `load`, recording `token` as
-    /// the running thread. Returns when something switches back.
+    /// the running thread (the core passes its thread group's id, which
+    /// the arch's getpid fast paths return). Returns when something
+    /// switches back.
     ///
     /// # Safety
     /// `save` must stay valid until then; `load` must come from

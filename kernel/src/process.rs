@@ -3,11 +3,34 @@
 //!
 //! A process is an address space (page tables, areas, the program image
 //! its pages come from), open files, a working directory, a parent and
-//! one thread. The table is one lock over all of them: the kernel runs on
-//! one core with interrupts off in system calls, so the lock only guards
-//! against re-entry, and nobody holds it across a context switch.
+//! one or more threads. The table is one lock over all of them: the kernel
+//! runs on one core with interrupts off in system calls, so the lock only
+//! guards against re-entry, and nobody holds it across a context switch.
+//!
+//! # Threads
+//!
+//! Each table entry is one thread, keyed by its tid (`pid`), schedulable
+//! on its own: kernel stack, saved context, TLS, scheduling parameters,
+//! state, VFP registers and thread hooks are the entry's own. A thread
+//! group (a process, to the user) is every entry with the same `tgid`,
+//! the tid of its first thread (the leader), which is what getpid
+//! answers. What the group shares is shared in one of two ways:
+//! - the address space and the open-file table, which change all the time,
+//!   are [`Shared`] (`Arc<spin::Mutex<_>>`): every thread's entry holds the
+//!   same one, so `process.memory.lock()` reaches the group's memory from
+//!   any thread;
+//! - the small values that change rarely (name, working and root
+//!   directory, trust, parent, umask, limits, command name) are copied in
+//!   every thread's entry and changed for the whole group at once, through
+//!   [`with_group`]; readers just read their own copy.
+//!
+//! Only the leader's entry goes to wait4: it stays in the table (state
+//! `Exited`) if the leader ends before the others, and becomes the zombie
+//! when the last thread ends. Other threads' entries are removed by the
+//! scheduler once they ended and switched away ([`ProcessTable::reap`]).
 
 pub mod attributes;
+pub mod clone_flags;
 pub mod exec;
 pub mod exit;
 pub mod fault;
@@ -23,6 +46,7 @@ use crate::syscall::SyscallCounts;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
 use memory::ProcessMemory;
 use spin::Mutex;
 use thread::{Event, KernelStack, ThreadState};
@@ -34,18 +58,30 @@ pub struct Pid(pub u32);
 /// The pid of the init process, which inherits orphans.
 pub const INIT: Pid = Pid(1);
 
-/// One process.
+/// State a thread group shares between its threads' entries.
+pub type Shared<T> = Arc<Mutex<T>>;
+
+/// Wraps `value` to be shared by a thread group.
+pub fn shared<T>(value: T) -> Shared<T> {
+    Arc::new(Mutex::new(value))
+}
+
+/// One thread, and (shared with the other threads of its group, or
+/// copied in each) the process it belongs to.
 pub struct Process {
-    /// Its identifier.
+    /// Its thread's identifier (tid); the group's pid for the leader.
     pub pid: Pid,
-    /// Its parent (init for orphans).
+    /// Its thread group: the leader's tid, what getpid returns.
+    pub tgid: Pid,
+    /// Its parent (init for orphans); the same in every thread.
     pub parent: Pid,
     /// The path of the program it runs, for reports.
     pub name: String,
-    /// Its memory.
-    pub memory: ProcessMemory,
-    /// Its open files.
-    pub files: FdTable<FileRef>,
+    /// Its memory, shared by the thread group.
+    pub memory: Shared<ProcessMemory>,
+    /// Its open files, shared by the thread group (and by processes
+    /// created with `CLONE_FILES`).
+    pub files: Shared<FdTable<FileRef>>,
     /// Its working directory, absolute as the process sees it (`/` at
     /// the root).
     pub working_directory: String,
@@ -82,6 +118,8 @@ pub struct Process {
     /// Its signal handlers: shared by the threads of a process (and by
     /// `CLONE_SIGHAND` clones), copied at fork, reset at execve.
     pub signal_actions: Arc<Mutex<crate::signal::SignalActions>>,
+    /// The parent thread asleep in vfork until this child execs or exits.
+    pub vfork_parent: Option<Pid>,
 }
 
 /// Scheduling state a new process starts with (SCHED_OTHER).
@@ -94,6 +132,16 @@ impl Process {
     /// Whether it has ended and waits to be collected.
     pub fn is_zombie(&self) -> bool {
         matches!(self.state, ThreadState::Zombie(_))
+    }
+
+    /// Whether its thread has ended (or its whole process has).
+    pub fn has_ended(&self) -> bool {
+        matches!(self.state, ThreadState::Zombie(_) | ThreadState::Exited(_))
+    }
+
+    /// Whether it is the first thread of its group (its pid is the tgid).
+    pub fn is_leader(&self) -> bool {
+        self.pid == self.tgid
     }
 
     /// Its run-queue level: 0 for SCHED_OTHER, the priority for RT.
@@ -121,6 +169,9 @@ pub struct ProcessTable {
     pub next_pid: u32,
 }
 
+/// Whether an ended thread waits for [`ProcessTable::reap`].
+static REAP_PENDING: AtomicBool = AtomicBool::new(false);
+
 /// The process table; `None` until init is created.
 pub static TABLE: Mutex<Option<ProcessTable>> = Mutex::new(None);
 
@@ -138,6 +189,47 @@ impl ProcessTable {
         self.processes
             .get_mut(&pid)
             .expect("switching away from a live process")
+    }
+
+    /// The tids of every thread of group `tgid`, ended ones included.
+    pub fn group(&self, tgid: Pid) -> alloc::vec::Vec<Pid> {
+        self.processes
+            .values()
+            .filter(|process| process.tgid == tgid)
+            .map(|process| process.pid)
+            .collect()
+    }
+
+    /// The threads of group `tgid` that have not ended.
+    pub fn live_threads(&self, tgid: Pid) -> alloc::vec::Vec<Pid> {
+        self.processes
+            .values()
+            .filter(|process| process.tgid == tgid && !process.has_ended())
+            .map(|process| process.pid)
+            .collect()
+    }
+
+    /// Removes threads that ended and are neither a group's leader (wait4
+    /// collects those) nor running (the caller still runs on its stack).
+    /// Cheap when nothing ended: the scheduler calls it at every switch.
+    pub fn reap(&mut self) {
+        if !REAP_PENDING.load(Ordering::Relaxed) {
+            return;
+        }
+        let current = self.current;
+        let mut left = false;
+        self.processes.retain(|&pid, process| {
+            let ended = matches!(process.state, ThreadState::Exited(_)) && !process.is_leader();
+            left |= ended && pid == current;
+            !(ended && pid != current)
+        });
+        REAP_PENDING.store(left, Ordering::Relaxed);
+    }
+
+    /// Notes that a thread other than a leader ended: the next
+    /// [`ProcessTable::reap`] has work.
+    pub fn mark_for_reaping(&mut self) {
+        REAP_PENDING.store(true, Ordering::Relaxed);
     }
 
     /// A fresh pid.
@@ -227,9 +319,23 @@ pub fn with_table<R>(action: impl FnOnce(&mut ProcessTable) -> R) -> R {
     )
 }
 
-/// Runs `action` on the running process.
+/// Runs `action` on the running process (its running thread's entry).
 pub fn with_current<R>(action: impl FnOnce(&mut Process) -> R) -> R {
     with_table(|table| action(table.current()))
+}
+
+/// Runs `action` on every thread of the running one's group: for the
+/// values each thread's entry holds a copy of (working directory, umask,
+/// limits, ...), which change for the whole process at once.
+pub fn with_group(mut action: impl FnMut(&mut Process)) {
+    with_table(|table| {
+        let tgid = table.current().tgid;
+        for process in table.processes.values_mut() {
+            if process.tgid == tgid {
+                action(process);
+            }
+        }
+    });
 }
 
 /// Creates pid 1 running `path` with `arguments` and starts scheduling;
@@ -265,10 +371,11 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
     }
     let init = Process {
         pid: INIT,
+        tgid: INIT,
         parent: Pid(0),
         name: program.path.clone(),
-        memory: program.memory,
-        files,
+        memory: shared(program.memory),
+        files: shared(files),
         working_directory: String::from("/"),
         root: String::new(),
         trusted,
@@ -285,6 +392,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
         vfp: crate::vfp::VfpState::new(),
         signals: crate::signal::ThreadSignals::new(),
         signal_actions: Arc::new(Mutex::new(crate::signal::SignalActions::new())),
+        vfork_parent: None,
     };
     let mut processes = BTreeMap::new();
     processes.insert(INIT, init);

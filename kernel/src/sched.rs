@@ -216,6 +216,8 @@ fn switch(reason: Reason) {
         let mut guard = TABLE.lock();
         let table = guard.as_mut().expect("the process table exists");
         wake_deferred(table);
+        // Threads that ended and switched away for good go now.
+        table.reap();
         let current = table.current;
         let current_runnable = table.current().state == ThreadState::Runnable;
         // A thread that blocked may be runnable again by now (woken while
@@ -250,7 +252,10 @@ fn switch(reason: Reason) {
             return;
         }
         let load = next_process.saved_sp;
-        next_process.memory.space.activate();
+        // TPIDRPRW's token is the thread group: what getpid answers on
+        // the fast paths (gettid takes the dispatcher).
+        let token = next_process.tgid.0;
+        next_process.memory.lock().space.activate();
         platform::get().set_thread_pointer(next_process.tls);
         table.current = next;
         let save = core::ptr::addr_of_mut!(table.current_saved_sp_slot(current).saved_sp);
@@ -262,7 +267,7 @@ fn switch(reason: Reason) {
         // the table (zombies are only reaped by another thread, after this
         // switch stored the sp); `load` is the saved sp of a runnable
         // thread, whose stack lives as long as its process.
-        unsafe { platform::get().switch_thread(save, load, next.0) };
+        unsafe { platform::get().switch_thread(save, load, token) };
         return;
     }
 }
@@ -301,7 +306,7 @@ pub fn start(first: Pid) -> ! {
         table.current = first;
         let process = table.processes.get_mut(&first).expect("init was created");
         process.slice_start = platform::get().monotonic_nanoseconds();
-        process.memory.space.activate();
+        process.memory.lock().space.activate();
         process.saved_sp
     });
     crate::vfp::switch_to(first);

@@ -83,11 +83,23 @@ pub fn handle(frame: &mut dyn UserFrame, entry: Entry) -> Resume {
 fn dispatch(call: Sysnum, frame: &mut dyn UserFrame) -> Outcome {
     let [a0, a1, a2, a3, a4, a5] = frame.arguments();
     match call {
-        Sysnum::Exit | Sysnum::ExitGroup => process::exit(a0),
-        Sysnum::Fork | Sysnum::Vfork => process::fork(frame).into(),
+        Sysnum::Exit => process::exit(a0),
+        Sysnum::ExitGroup => process::exit_group(a0),
+        Sysnum::Fork => process::fork(frame).into(),
+        Sysnum::Vfork => process::vfork(frame).into(),
+        Sysnum::Clone => process::clone(frame, a0, a1, a2, a3, a4).into(),
+        Sysnum::Futex => {
+            let layout = crate::futex::TimeLayout::Time32;
+            crate::futex::futex(a0, a1, a2, a3, a4, a5, layout).into()
+        }
+        Sysnum::FutexTime64 => {
+            let layout = crate::futex::TimeLayout::Time64;
+            crate::futex::futex(a0, a1, a2, a3, a4, a5, layout).into()
+        }
         Sysnum::Execve => process::execve(frame, a0, a1, a2),
         Sysnum::Wait4 => process::wait4(a0, a1, a2, a3).into(),
-        Sysnum::Getpid | Sysnum::Gettid => process::getpid().into(),
+        Sysnum::Getpid => process::getpid().into(),
+        Sysnum::Gettid => process::gettid().into(),
         Sysnum::Getppid => process::getppid().into(),
         Sysnum::Kill => signal::kill(a0, a1).into(),
         Sysnum::Tkill => signal::tkill(a0, a1).into(),

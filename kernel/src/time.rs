@@ -74,7 +74,9 @@ fn check_clock(clock: u32) -> Result<(), Errno> {
 pub fn clock_gettime(clock: u32, address: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
     let now = Timespec::from_nanoseconds(now());
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -84,7 +86,7 @@ pub fn clock_getres(clock: u32, address: u32) -> Result<u32, Errno> {
     if address != 0 {
         let resolution = Timespec::from_nanoseconds(platform::get().clock_resolution());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &resolution.to_bytes())
         })?;
     }
     Ok(0)
@@ -95,7 +97,7 @@ pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
     if address != 0 {
         let now = Timeval::from_nanoseconds(now());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
         })?;
     }
     Ok(0)
@@ -104,7 +106,9 @@ pub fn gettimeofday(address: u32, _timezone: u32) -> Result<u32, Errno> {
 /// Reads a timespec argument.
 pub fn read_timespec(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec::SIZE];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     Timespec::from_bytes(&bytes).to_nanoseconds()
 }
 
@@ -126,8 +130,9 @@ fn sleep_until(deadline: u64) -> Result<(), u64> {
 /// NULL), and gives the error the call returns.
 fn interrupted(remainder: u32, bytes: &[u8]) -> Errno {
     if remainder != 0 {
-        let written =
-            with_current(|process| uaccess::copy_to_user(&mut process.memory, remainder, bytes));
+        let written = with_current(|process| {
+            uaccess::copy_to_user(&mut process.memory.lock(), remainder, bytes)
+        });
         if let Err(error) = written {
             return error;
         }
@@ -180,7 +185,9 @@ fn relative_only(flags: u32, remainder: u32) -> u32 {
 pub fn clock_gettime64(clock: u32, address: u32) -> Result<u32, Errno> {
     check_clock(clock)?;
     let now = Timespec64::from_nanoseconds(now());
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &now.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &now.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -190,7 +197,7 @@ pub fn clock_getres64(clock: u32, address: u32) -> Result<u32, Errno> {
     if address != 0 {
         let resolution = Timespec64::from_nanoseconds(platform::get().clock_resolution());
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, address, &resolution.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), address, &resolution.to_bytes())
         })?;
     }
     Ok(0)
@@ -199,7 +206,9 @@ pub fn clock_getres64(clock: u32, address: u32) -> Result<u32, Errno> {
 /// Reads a `struct __kernel_timespec` argument.
 pub fn read_timespec64(address: u32) -> Result<u64, Errno> {
     let mut bytes = [0u8; Timespec64::SIZE];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     Timespec64::from_bytes(&bytes).to_nanoseconds()
 }
 

@@ -32,6 +32,8 @@ pub trait UserFrame: FrameCopy {
     fn program_counter(&self) -> u32;
     /// The process's stack pointer.
     fn stack_pointer(&self) -> u32;
+    /// Sets the user stack pointer (clone with a new stack).
+    fn set_stack_pointer(&mut self, stack_pointer: u32);
     /// Resets every register to start a new program at `entry` with the
     /// given stack pointer (execve): in USR mode, or in SYSTEM mode if
     /// `trusted` (Kernel-Mode Linux).

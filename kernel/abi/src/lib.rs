@@ -25,10 +25,12 @@
 
 mod bytes;
 pub mod clock;
+pub mod clone;
 pub mod counter;
 pub mod dirent;
 pub mod errno;
 pub mod fcntl;
+pub mod futex;
 pub mod mman;
 pub mod prctl;
 pub mod random;

@@ -157,6 +157,7 @@ sysnums! {
     ClockGetresTime64 = 406, "clock_getres_time64";
     ClockNanosleepTime64 = 407, "clock_nanosleep_time64";
     PpollTime64 = 414, "ppoll_time64";
+    FutexTime64 = 422, "futex_time64";
     Breakpoint = ARM_PRIVATE_BASE + 1, "breakpoint";
     Cacheflush = ARM_PRIVATE_BASE + 2, "cacheflush";
     SetTls = ARM_PRIVATE_BASE + 5, "set_tls";

@@ -5,8 +5,10 @@
 //! and common programs set and read back: the file-creation mask (umask),
 //! the resource limits (prlimit64), the name and dumpable flag (prctl),
 //! and the two addresses a thread library registers (set_tid_address,
-//! set_robust_list), which are only stored until threads and futexes
-//! arrive. Fork copies them, except the thread hooks, which Linux resets
+//! whose word is cleared and futex-woken when the thread ends, and
+//! set_robust_list, only stored). These are per thread entry: the thread
+//! hooks are each thread's own, the rest is the same in every thread of a
+//! process (see the thread model in `process.rs`). Fork copies them, except the thread hooks, which Linux resets
 //! for a child; execve keeps the mask and limits and, as Linux does,
 //! renames the process after its file, makes it dumpable again and drops
 //! the hooks. Plain data and pure rules, tested on the host.
@@ -26,11 +28,11 @@ pub struct Attributes {
     pub command: [u8; TASK_COMM_LEN],
     /// Whether the process may be core-dumped or traced (PR_GET_DUMPABLE).
     pub dumpable: bool,
-    /// set_tid_address: where to write 0 (and wake a futex) when the
-    /// thread ends; stored for when threads arrive (issue 8).
+    /// set_tid_address or `CLONE_CHILD_CLEARTID`: where to write 0 (and
+    /// wake a futex) when the thread ends.
     pub clear_child_tid: u32,
-    /// set_robust_list: the head of the robust futex list, stored for
-    /// when futexes arrive (issue 8).
+    /// set_robust_list: the head of the robust futex list, stored (the
+    /// list is not walked at exit yet: TODO(#8)).
     pub robust_list: u32,
     /// Its process group (setpgid), inherited at fork. There are no
     /// terminals to control, so groups only answer getpgid and kill(0).

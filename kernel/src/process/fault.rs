@@ -22,7 +22,8 @@ use abi::wait;
 pub fn handle_user_fault(frame: &mut dyn UserFrame, fault: UserFault) {
     let (signal_number, code, cause) = match fault.kind {
         FaultKind::Translation | FaultKind::Permission => {
-            match with_current(|process| process.memory.resolve(fault.address, fault.access)) {
+            match with_current(|process| process.memory.lock().resolve(fault.address, fault.access))
+            {
                 Ok(_) => return,
                 Err(reason) => {
                     let code = if fault.kind == FaultKind::Translation {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! A thread's kernel side: its kernel stack, saved context and state.
 //!
-//! Each process has one thread for now (threads come with issue 8). The
+//! A process has one or more threads, each its own table entry. A
 //! thread runs its system calls on its own kernel stack, which is what
 //! lets a system call block in the middle and resume later; the saved sp
 //! is where the context switch left its registers.
@@ -50,6 +50,10 @@ pub enum Event {
     /// Any pipe or console change (poll): woken with every pipe and
     /// console event; the poller checks its descriptors again.
     Poll,
+    /// A futex: woken one by one by `crate::futex`, never by `wake`.
+    Futex,
+    /// The vforked child with this pid execs or exits.
+    Vfork(super::Pid),
 }
 
 /// Where a thread is in its life.
@@ -59,6 +63,11 @@ pub enum ThreadState {
     Runnable,
     /// Waiting for an event.
     Blocked(Event),
-    /// Finished: the wait status its parent will collect.
+    /// Finished: the wait status its parent will collect (a group's
+    /// leader, once every thread of the group ended).
     Zombie(u32),
+    /// The thread ended (with this wait status) but its group lives on;
+    /// never scheduled. A leader waits so until the group ends, the
+    /// others until the scheduler reaps them.
+    Exited(u32),
 }

@@ -64,20 +64,23 @@ pub enum Resume {
 
 /// Sends `info` to process `pid`; false if there is no such live process.
 pub fn send(table: &mut ProcessTable, pid: Pid, info: SignalInfo) -> bool {
-    let current = table.current;
+    let current_group = table.current().tgid;
     let Some(process) = table.processes.get_mut(&pid) else {
         return false;
     };
-    if process.is_zombie() {
+    if process.has_ended() {
         return false;
     }
     let signal = info.signal;
+    let group = process.tgid;
     let blocked = process.signals.blocked.contains(signal);
     let disposition = process.signal_actions.lock().disposition(signal);
     if !blocked {
         match disposition {
             Disposition::Ignore => return true,
-            Disposition::Terminate if pid != current => {
+            // Another process: end it now (all its threads). The caller's
+            // own process ends when the signal is taken on the way out.
+            Disposition::Terminate if group != current_group => {
                 terminate(table, pid, wait::signalled(signal));
                 return true;
             }
@@ -91,6 +94,25 @@ pub fn send(table: &mut ProcessTable, pid: Pid, info: SignalInfo) -> bool {
     true
 }
 
+/// Sends `info` to the process (thread group) `tgid`: to a thread that
+/// does not block it, else to the first live one (where it stays pending
+/// until that thread unblocks it), as Linux picks a thread for a
+/// process-directed signal.
+pub fn send_to_process(table: &mut ProcessTable, tgid: Pid, info: SignalInfo) -> bool {
+    let threads = table.live_threads(tgid);
+    let chosen = threads
+        .iter()
+        .copied()
+        .find(|tid| {
+            table
+                .processes
+                .get(tid)
+                .is_some_and(|thread| !thread.signals.blocked.contains(info.signal))
+        })
+        .or_else(|| threads.first().copied());
+    chosen.is_some_and(|tid| send(table, tid, info))
+}
+
 /// SIGCHLD for the parent of `child`, which just ended with `status`.
 pub fn notify_parent(table: &mut ProcessTable, parent: Pid, child: Pid, status: u32) {
     let ending = if wait::exited(status) {
@@ -102,7 +124,7 @@ pub fn notify_parent(table: &mut ProcessTable, parent: Pid, child: Pid, status: 
             _ => ChildEnding::Killed(signal),
         }
     };
-    send(table, parent, SignalInfo::child(child.0, ending));
+    send_to_process(table, parent, SignalInfo::child(child.0, ending));
 }
 
 /// A fault raised `info` in the running process: true if a handler will
@@ -245,7 +267,7 @@ fn run_handler(frame: &mut dyn UserFrame, info: SignalInfo, action: &super::Sign
             vfp: process.vfp,
         };
         let bytes = frame::encode(&info.to_bytes(), &context);
-        uaccess::copy_to_user(&mut process.memory, address, &bytes).ok()?;
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &bytes).ok()?;
         let mask = handler_mask(process.signals.blocked, info.signal, action);
         process.signals.set_blocked(mask);
         process.signal_actions.lock().on_delivery(info.signal);
@@ -288,9 +310,11 @@ pub fn sigreturn(frame: &mut dyn UserFrame, restore_stack: bool) -> Outcome {
     let mut bytes = alloc::vec![0u8; UCONTEXT_SIZE];
     let context = if sp & 7 == 0 {
         let source = sp.wrapping_add(UCONTEXT_OFFSET as u32);
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, source, &mut bytes))
-            .ok()
-            .and_then(|()| frame::decode_ucontext(&bytes).ok())
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory.lock(), source, &mut bytes)
+        })
+        .ok()
+        .and_then(|()| frame::decode_ucontext(&bytes).ok())
     } else {
         None
     };
@@ -330,12 +354,13 @@ pub fn send_to_each(select: impl Fn(Pid) -> bool, info: SignalInfo) -> usize {
         let targets: alloc::vec::Vec<Pid> = table
             .processes
             .values()
-            .filter(|process| !process.is_zombie() && select(process.pid))
+            .filter(|process| process.is_leader() && select(process.pid))
             .map(|process| process.pid)
+            .filter(|&tgid| !table.live_threads(tgid).is_empty())
             .collect();
         targets
             .into_iter()
-            .filter(|&pid| info.signal == 0 || send(table, pid, info))
+            .filter(|&tgid| info.signal == 0 || send_to_process(table, tgid, info))
             .count()
     })
 }

@@ -7,7 +7,7 @@
 //! for a bad pointer, `EPERM` for raising a hard limit, `ESRCH` for a pid
 //! that is not there.
 
-use crate::process::{Pid, with_current, with_table};
+use crate::process::{Pid, with_current, with_group, with_table};
 use crate::uaccess;
 use abi::errno::Errno;
 use abi::prctl::{self, TASK_COMM_LEN};
@@ -19,7 +19,11 @@ const ROBUST_LIST_HEAD_SIZE: u32 = 12;
 
 /// umask(mask): the old mask.
 pub fn umask(mask: u32) -> Result<u32, Errno> {
-    Ok(with_current(|process| process.attributes.swap_umask(mask)))
+    let old = with_current(|process| process.attributes.umask);
+    with_group(|process| {
+        process.attributes.swap_umask(mask);
+    });
+    Ok(old)
 }
 
 /// set_tid_address(address): stores it and returns the caller's tid.
@@ -46,7 +50,7 @@ pub fn ugetrlimit(resource: u32, address: u32) -> Result<u32, Errno> {
     let index = resource::check_resource(resource)?;
     with_current(|process| {
         let limit = process.attributes.limits[index].narrow();
-        uaccess::copy_to_user(&mut process.memory, address, &limit.to_bytes())
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &limit.to_bytes())
     })?;
     Ok(0)
 }
@@ -54,10 +58,13 @@ pub fn ugetrlimit(resource: u32, address: u32) -> Result<u32, Errno> {
 /// setrlimit(resource, rlimit) with the 32-bit struct.
 pub fn setrlimit(resource: u32, address: u32) -> Result<u32, Errno> {
     let mut bytes = [0u8; Rlimit::SIZE];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     let index = resource::check_resource(resource)?;
     let new = Rlimit::from_bytes(&bytes).widen();
     with_current(|process| process.attributes.set_limit(index, new))?;
+    with_group(|process| process.attributes.limits[index] = new);
     Ok(0)
 }
 
@@ -69,7 +76,9 @@ pub fn prlimit64(pid: u32, resource: u32, new: u32, old: u32) -> Result<u32, Err
         None
     } else {
         let mut bytes = [0u8; Rlimit64::SIZE];
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, new, &mut bytes))?;
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory.lock(), new, &mut bytes)
+        })?;
         Some(Rlimit64::from_bytes(&bytes))
     };
     check_target(pid)?;
@@ -78,9 +87,12 @@ pub fn prlimit64(pid: u32, resource: u32, new: u32, old: u32) -> Result<u32, Err
         Some(limit) => process.attributes.set_limit(index, limit),
         None => Ok(process.attributes.limits[index]),
     })?;
+    if let Some(limit) = wanted {
+        with_group(|process| process.attributes.limits[index] = limit);
+    }
     if old != 0 {
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, old, &previous.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), old, &previous.to_bytes())
         })?;
     }
     Ok(0)
@@ -89,7 +101,12 @@ pub fn prlimit64(pid: u32, resource: u32, new: u32, old: u32) -> Result<u32, Err
 /// Whether prlimit64 may act on `pid` for the caller.
 fn check_target(pid: u32) -> Result<(), Errno> {
     with_table(|table| {
-        if pid == 0 || Pid(pid) == table.current {
+        let tgid = table.current().tgid;
+        let own = table
+            .processes
+            .get(&Pid(pid))
+            .is_some_and(|process| process.tgid == tgid);
+        if pid == 0 || own {
             Ok(())
         } else if table
             .processes
@@ -109,13 +126,15 @@ pub fn prctl(option: u32, argument: u32) -> Result<u32, Errno> {
     match option {
         prctl::PR_SET_NAME => {
             let name = read_name(argument)?;
-            with_current(|process| process.attributes.command = prctl::command_name(&name));
+            // Linux names the calling thread only; one name per process
+            // here (see the thread model in `process.rs`).
+            with_group(|process| process.attributes.command = prctl::command_name(&name));
             Ok(0)
         }
         prctl::PR_GET_NAME => {
             with_current(|process| {
                 let name = process.attributes.command;
-                uaccess::copy_to_user(&mut process.memory, argument, &name)
+                uaccess::copy_to_user(&mut process.memory.lock(), argument, &name)
             })?;
             Ok(0)
         }
@@ -128,7 +147,7 @@ pub fn prctl(option: u32, argument: u32) -> Result<u32, Errno> {
             if argument > 1 {
                 return Err(Errno::EINVAL);
             }
-            with_current(|process| process.attributes.dumpable = argument == 1);
+            with_group(|process| process.attributes.dumpable = argument == 1);
             Ok(0)
         }
         _ => Err(Errno::EINVAL),
@@ -143,7 +162,7 @@ fn read_name(address: u32) -> Result<[u8; TASK_COMM_LEN], Errno> {
         for (index, slot) in name.iter_mut().enumerate().take(TASK_COMM_LEN - 1) {
             let at = address.checked_add(index as u32).ok_or(Errno::EFAULT)?;
             let mut byte = [0u8];
-            uaccess::copy_from_user(&mut process.memory, at, &mut byte)?;
+            uaccess::copy_from_user(&mut process.memory.lock(), at, &mut byte)?;
             if byte[0] == 0 {
                 break;
             }

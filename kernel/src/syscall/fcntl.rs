@@ -39,16 +39,16 @@ const NOT_KEPT: u32 = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
 /// fcntl(fd, command, argument) and fcntl64.
 pub fn fcntl(fd: u32, command: u32, argument: u32) -> Result<u32, Errno> {
     let fd = Fd(fd);
-    let file = with_current(|process| process.files.get(fd).cloned())?;
+    let file = with_current(|process| process.files.lock().get(fd).cloned())?;
     match command {
         F_DUPFD | F_DUPFD_CLOEXEC => duplicate(fd, argument, command == F_DUPFD_CLOEXEC),
         F_GETFD => {
-            let close_on_exec = with_current(|process| process.files.is_close_on_exec(fd))?;
+            let close_on_exec = with_current(|process| process.files.lock().is_close_on_exec(fd))?;
             Ok(if close_on_exec { FD_CLOEXEC } else { 0 })
         }
         F_SETFD => {
             let close_on_exec = argument & FD_CLOEXEC != 0;
-            with_current(|process| process.files.set_close_on_exec(fd, close_on_exec))?;
+            with_current(|process| process.files.lock().set_close_on_exec(fd, close_on_exec))?;
             Ok(0)
         }
         F_GETFL => Ok(file.lock().flags & !NOT_KEPT),
@@ -72,10 +72,13 @@ fn duplicate(fd: Fd, minimum: u32, close_on_exec: bool) -> Result<u32, Errno> {
         if u64::from(minimum) >= limit {
             return Err(Errno::EINVAL);
         }
-        let new = process.files.dup_from(fd, Fd(minimum), close_on_exec)?;
+        let new = process
+            .files
+            .lock()
+            .dup_from(fd, Fd(minimum), close_on_exec)?;
         if u64::from(new.0) >= limit {
             // Free numbers exist only past the soft limit: as Linux, EMFILE.
-            drop(process.files.close(new));
+            drop(process.files.lock().close(new));
             return Err(Errno::EMFILE);
         }
         Ok(new.0)

@@ -11,7 +11,7 @@ use crate::fd_table::Fd;
 use crate::file::{self, FileKind, FileRef, OpenFile, SharedPipe};
 use crate::pipe::Pipe;
 use crate::process::thread::Event;
-use crate::process::with_current;
+use crate::process::{with_current, with_group};
 use crate::{initrd, sched, uaccess};
 use abi::errno::Errno;
 use abi::fcntl;
@@ -25,7 +25,7 @@ const CHUNK: usize = 4096;
 
 /// The open file behind descriptor `fd`.
 pub(super) fn file(fd: u32) -> Result<FileRef, Errno> {
-    with_current(|process| process.files.get(Fd(fd)).cloned())
+    with_current(|process| process.files.lock().get(Fd(fd)).cloned())
 }
 
 /// read(fd, buffer, count).
@@ -38,7 +38,7 @@ pub fn read(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         match attempt {
             Some(length) => {
                 with_current(|process| {
-                    uaccess::copy_to_user(&mut process.memory, buffer, &chunk[..length])
+                    uaccess::copy_to_user(&mut process.memory.lock(), buffer, &chunk[..length])
                 })?;
                 return Ok(length as u32);
             }
@@ -120,7 +120,7 @@ pub fn write(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
         let length = chunk.len().min(count - written);
         let source = buffer.checked_add(written as u32).ok_or(Errno::EFAULT)?;
         let copied = with_current(|process| {
-            uaccess::copy_from_user(&mut process.memory, source, &mut chunk[..length])
+            uaccess::copy_from_user(&mut process.memory.lock(), source, &mut chunk[..length])
         });
         if let Err(error) = copied {
             return if written > 0 {
@@ -202,8 +202,8 @@ pub fn writev(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
     for index in 0..count {
         let entry = vector.checked_add(index * 8).ok_or(Errno::EFAULT)?;
         let (base, length) = with_current(|process| {
-            let base = uaccess::read_u32(&mut process.memory, entry)?;
-            let length = uaccess::read_u32(&mut process.memory, entry + 4)?;
+            let base = uaccess::read_u32(&mut process.memory.lock(), entry)?;
+            let length = uaccess::read_u32(&mut process.memory.lock(), entry + 4)?;
             Ok::<_, Errno>((base, length))
         })?;
         let done = write(fd, base, length)?;
@@ -218,7 +218,8 @@ pub fn writev(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
 /// openat(dirfd, path, flags) on the read-only ramdisk.
 pub fn openat(directory: u32, path: u32, flags: u32) -> Result<u32, Errno> {
     let (path, working_directory, root) = with_current(|process| {
-        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path =
+            uaccess::read_c_string(&mut process.memory.lock(), path, 4096, Errno::ENAMETOOLONG)?;
         Ok::<_, Errno>((
             path,
             process.working_directory.clone(),
@@ -266,7 +267,8 @@ pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u
         return Err(Errno::EINVAL);
     }
     with_current(|process| {
-        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path =
+            uaccess::read_c_string(&mut process.memory.lock(), path, 4096, Errno::ENAMETOOLONG)?;
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
         if path.is_empty() {
             return Err(Errno::ENOENT);
@@ -281,7 +283,7 @@ pub fn readlinkat(directory: u32, path: u32, buffer: u32, size: u32) -> Result<u
             .map_err(lookup_errno)?;
         let target = entry.link_target().ok_or(Errno::EINVAL)?.as_bytes();
         let length = target.len().min(size as usize);
-        uaccess::copy_to_user(&mut process.memory, buffer, &target[..length])?;
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &target[..length])?;
         Ok(length as u32)
     })
 }
@@ -298,12 +300,18 @@ pub(super) fn lookup_errno(error: crate::ramdisk::LookupError) -> Errno {
 
 /// Puts `file` in the lowest free descriptor.
 fn install(file: FileRef, close_on_exec: bool) -> Result<u32, Errno> {
-    with_current(|process| process.files.install(file, close_on_exec).map(|fd| fd.0))
+    with_current(|process| {
+        process
+            .files
+            .lock()
+            .install(file, close_on_exec)
+            .map(|fd| fd.0)
+    })
 }
 
 /// close(fd).
 pub fn close(fd: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.close(Fd(fd)).map(drop))?;
+    with_current(|process| process.files.lock().close(Fd(fd)).map(drop))?;
     Ok(0)
 }
 
@@ -343,7 +351,9 @@ pub(super) fn lseek_to(fd: u32, offset: i64, whence: u32) -> Result<u64, Errno> 
 pub fn fstat64(fd: u32, buffer: u32) -> Result<u32, Errno> {
     let file = file(fd)?;
     let status = status_of(&file.lock());
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &status.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -399,7 +409,9 @@ pub fn fstatat64(directory: u32, path: u32, buffer: u32, flags: u32) -> Result<u
         return Err(Errno::EINVAL);
     }
     let status = status_at(directory, path, flags)?;
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &status.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &status.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -418,7 +430,8 @@ pub(super) fn status_at(directory: u32, path: u32, flags: u32) -> Result<abi::st
     let at_cwd = directory as i32 == fcntl::AT_FDCWD;
     let empty_path = flags & fcntl::AT_EMPTY_PATH != 0;
     let status = with_current(|process| {
-        let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+        let path =
+            uaccess::read_c_string(&mut process.memory.lock(), path, 4096, Errno::ENAMETOOLONG)?;
         let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
         let path = if path.is_empty() && at_cwd && empty_path {
             "."
@@ -483,7 +496,9 @@ pub fn getdents64(fd: u32, buffer: u32, count: u32) -> Result<u32, Errno> {
     }
     open.offset += index;
     drop(open);
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &output[..used]))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &output[..used])
+    })?;
     Ok(used as u32)
 }
 
@@ -500,20 +515,20 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
     let writer = file::open(FileKind::PipeWriter(shared), status | fcntl::O_WRONLY);
     let close_on_exec = flags & fcntl::O_CLOEXEC != 0;
     with_current(|process| {
-        let read_end = process.files.install(reader, close_on_exec)?;
-        let write_end = match process.files.install(writer, close_on_exec) {
+        let read_end = process.files.lock().install(reader, close_on_exec)?;
+        let write_end = match process.files.lock().install(writer, close_on_exec) {
             Ok(fd) => fd,
             Err(error) => {
-                let _ = process.files.close(read_end).map(drop);
+                let _ = process.files.lock().close(read_end).map(drop);
                 return Err(error);
             }
         };
         let mut bytes = [0u8; 8];
         bytes[..4].copy_from_slice(&read_end.0.to_le_bytes());
         bytes[4..].copy_from_slice(&write_end.0.to_le_bytes());
-        if let Err(error) = uaccess::copy_to_user(&mut process.memory, fds, &bytes) {
-            let _ = process.files.close(read_end).map(drop);
-            let _ = process.files.close(write_end).map(drop);
+        if let Err(error) = uaccess::copy_to_user(&mut process.memory.lock(), fds, &bytes) {
+            let _ = process.files.lock().close(read_end).map(drop);
+            let _ = process.files.lock().close(write_end).map(drop);
             return Err(error);
         }
         Ok(0)
@@ -522,7 +537,7 @@ pub fn pipe2(fds: u32, flags: u32) -> Result<u32, Errno> {
 
 /// dup(fd).
 pub fn dup(fd: u32) -> Result<u32, Errno> {
-    with_current(|process| process.files.dup(Fd(fd)).map(|fd| fd.0))
+    with_current(|process| process.files.lock().dup(Fd(fd)).map(|fd| fd.0))
 }
 
 /// dup2(old, new).
@@ -530,6 +545,7 @@ pub fn dup2(old: u32, new: u32) -> Result<u32, Errno> {
     with_current(|process| {
         process
             .files
+            .lock()
             .dup2(Fd(old), Fd(new))
             .map(|duplicated| duplicated.fd.0)
     })
@@ -540,6 +556,7 @@ pub fn dup3(old: u32, new: u32, flags: u32) -> Result<u32, Errno> {
     with_current(|process| {
         process
             .files
+            .lock()
             .dup3(Fd(old), Fd(new), flags)
             .map(|duplicated| duplicated.fd.0)
     })
@@ -564,7 +581,7 @@ pub fn ioctl(fd: u32, request: u32, argument: u32) -> Result<u32, Errno> {
         }
         _ => return Err(Errno::ENOTTY),
     };
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, argument, &bytes))?;
+    with_current(|process| uaccess::copy_to_user(&mut process.memory.lock(), argument, &bytes))?;
     Ok(0)
 }
 
@@ -577,7 +594,7 @@ pub fn getcwd(buffer: u32, size: u32) -> Result<u32, Errno> {
         if path.len() > size as usize {
             return Err(Errno::ERANGE);
         }
-        uaccess::copy_to_user(&mut process.memory, buffer, path.as_bytes())?;
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, path.as_bytes())?;
         Ok(path.len() as u32)
     })
 }
@@ -587,7 +604,7 @@ fn directory(
     process: &mut crate::process::Process,
     path: u32,
 ) -> Result<crate::path::Resolved, Errno> {
-    let path = uaccess::read_c_string(&mut process.memory, path, 4096, Errno::ENAMETOOLONG)?;
+    let path = uaccess::read_c_string(&mut process.memory.lock(), path, 4096, Errno::ENAMETOOLONG)?;
     let path = core::str::from_utf8(&path).map_err(|_| Errno::ENOENT)?;
     let resolved = crate::path::resolve(&process.root, &process.working_directory, path);
     let ramdisk = initrd::get().ok_or(Errno::ENOENT)?;
@@ -602,10 +619,9 @@ fn directory(
 
 /// chdir(path) to a ramdisk directory.
 pub fn chdir(path: u32) -> Result<u32, Errno> {
-    with_current(|process| {
-        process.working_directory = directory(process, path)?.visible;
-        Ok(0)
-    })
+    let visible = with_current(|process| directory(process, path))?.visible;
+    with_group(|process| process.working_directory = visible.clone());
+    Ok(0)
 }
 
 /// chroot(path): the directory becomes the process's `/` (and its working
@@ -613,14 +629,15 @@ pub fn chdir(path: u32) -> Result<u32, Errno> {
 /// outside the new root). With `kml-check-chroot`, a chrooted process
 /// never gets SYSTEM mode from execve.
 pub fn chroot(path: u32) -> Result<u32, Errno> {
-    with_current(|process| {
-        let resolved = directory(process, path)?;
-        process.root = if resolved.ramdisk == "/" {
-            String::new()
-        } else {
-            resolved.ramdisk
-        };
+    let resolved = with_current(|process| directory(process, path))?;
+    let root = if resolved.ramdisk == "/" {
+        String::new()
+    } else {
+        resolved.ramdisk
+    };
+    with_group(|process| {
+        process.root = root.clone();
         process.working_directory = String::from("/");
-        Ok(0)
-    })
+    });
+    Ok(0)
 }

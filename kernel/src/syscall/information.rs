@@ -11,7 +11,9 @@ pub fn uname(buffer: u32) -> Result<u32, Errno> {
     let board = crate::platform::get().board_name();
     let version = concat!("KML-rs ", env!("CARGO_PKG_VERSION"));
     let name = UtsName::new("Linux", board, "6.1.0-kml-rs", version, "armv7l", "(none)");
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &name.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &name.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -20,7 +22,7 @@ pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
     // Touch the destination first: if it is a page the process has not
     // used yet, filling it must not change the free memory we report.
     let blank = [0u8; abi::sysinfo::SYSINFO_SIZE];
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &blank))?;
+    with_current(|process| uaccess::copy_to_user(&mut process.memory.lock(), buffer, &blank))?;
     let uptime = crate::platform::get().monotonic_nanoseconds() / 1_000_000_000;
     let processes = crate::process::with_table(|table| table.processes.len());
     let info = abi::sysinfo::Sysinfo {
@@ -31,7 +33,9 @@ pub fn sysinfo(buffer: u32) -> Result<u32, Errno> {
         free_ram: (crate::memory::free_frames() * 4096) as u32,
         processes: processes as u16,
     };
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &info.to_bytes()))?;
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), buffer, &info.to_bytes())
+    })?;
     Ok(0)
 }
 
@@ -53,7 +57,7 @@ pub fn getrandom(buffer: u32, length: u32, flags: u32) -> Result<u32, Errno> {
         crate::random::fill(&mut chunk[..count]);
         let copied = with_current(|process| {
             uaccess::copy_to_user(
-                &mut process.memory,
+                &mut process.memory.lock(),
                 buffer.wrapping_add(done),
                 &chunk[..count],
             )

@@ -18,7 +18,7 @@ use abi::mman;
 /// or cannot be had (Linux's convention: brk never returns an error).
 pub fn brk(address: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         let outcome = memory.areas.brk(VirtAddr(address));
         if let Some(range) = outcome.released {
             memory.release_range(range.start, range.end);
@@ -54,7 +54,7 @@ pub fn mmap2(
         return map_file(address, length, protection, flags, fd, offset);
     }
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         if fixed {
             // MAP_FIXED replaces whatever was there.
             if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
@@ -93,7 +93,7 @@ fn map_file(
     if flags & (mman::MAP_SHARED | mman::MAP_PRIVATE) == 0 {
         return Err(Errno::EINVAL);
     }
-    let file = with_current(|process| process.files.get(crate::fd_table::Fd(fd)).cloned())?;
+    let file = with_current(|process| process.files.lock().get(crate::fd_table::Fd(fd)).cloned())?;
     let data = match &file.lock().kind {
         crate::file::FileKind::Ramdisk(entry) => entry.data,
         _ => return Err(Errno::ENODEV),
@@ -105,7 +105,7 @@ fn map_file(
     let available = (data.len() as u32).saturating_sub(file_offset);
     let fixed = flags & mman::MAP_FIXED != 0;
     with_current(|process| {
-        let memory = &mut process.memory;
+        let mut memory = process.memory.lock();
         let source = memory.mapped_file_source(data);
         if fixed {
             if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
@@ -133,7 +133,7 @@ fn map_file(
 /// munmap(address, length).
 pub fn munmap(address: u32, length: u32) -> Result<u32, Errno> {
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         for range in memory.areas.munmap(VirtAddr(address), length)? {
             memory.release_range(range.start, range.end);
         }
@@ -145,7 +145,7 @@ pub fn munmap(address: u32, length: u32) -> Result<u32, Errno> {
 pub fn mprotect(address: u32, length: u32, protection: u32) -> Result<u32, Errno> {
     let wanted = permissions(protection);
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         memory.areas.mprotect(VirtAddr(address), length, wanted)?;
         let end = address.saturating_add(length).next_multiple_of(PAGE_SIZE);
         let mut page = address;
@@ -225,7 +225,7 @@ pub fn madvise(address: u32, length: u32, value: u32) -> Result<u32, Errno> {
         return Ok(0);
     };
     with_current(|process| {
-        let memory = &mut process.memory;
+        let memory = &mut process.memory.lock();
         let mut page = start;
         while page < end {
             if memory.areas.find(VirtAddr(page)).is_none() {

@@ -149,7 +149,9 @@ fn read_entries(address: u32, count: u32) -> Result<Vec<PollFd>, Errno> {
     let size = count as usize * 8;
     let mut bytes = alloc::vec![0u8; size];
     if size > 0 {
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+        })?;
     }
     Ok(bytes
         .chunks_exact(8)
@@ -172,7 +174,7 @@ fn write_entries(address: u32, entries: &[PollFd]) -> Result<(), Errno> {
     if bytes.is_empty() {
         return Ok(());
     }
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &bytes))
+    with_current(|process| uaccess::copy_to_user(&mut process.memory.lock(), address, &bytes))
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn read_priority(address: u32) -> Result<u8, Errno> {
     if address == 0 {
         return Err(Errno::EINVAL);
     }
-    let value = with_table(|table| uaccess::read_u32(&mut table.current().memory, address))?;
+    let value = with_table(|table| uaccess::read_u32(&mut table.current().memory.lock(), address))?;
     u8::try_from(value as i32).map_err(|_| Errno::EINVAL)
 }
 
@@ -83,7 +83,7 @@ pub fn sched_getparam(pid: u32, param: u32) -> Result<u32, Errno> {
     let pid = target(pid)?;
     with_table(|table| {
         let priority = u32::from(table.processes[&pid].params.priority);
-        uaccess::write_u32(&mut table.current().memory, param, priority)
+        uaccess::write_u32(&mut table.current().memory.lock(), param, priority)
     })?;
     Ok(0)
 }
@@ -106,7 +106,7 @@ pub fn sched_rr_get_interval(pid: u32, address: u32) -> Result<u32, Errno> {
     let policy = with_table(|table| table.processes[&pid].params.policy);
     let interval = policy::rr_interval_ns(policy);
     let bytes = abi::clock::Timespec::from_nanoseconds(interval).to_bytes();
-    with_table(|table| uaccess::copy_to_user(&mut table.current().memory, address, &bytes))?;
+    with_table(|table| uaccess::copy_to_user(&mut table.current().memory.lock(), address, &bytes))?;
     Ok(0)
 }
 

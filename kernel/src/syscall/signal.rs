@@ -22,13 +22,17 @@ use abi::signal::{LAST, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGSET_SIZE, is_cat
 /// Reads a user `sigset_t` (8 bytes).
 fn read_set(address: u32) -> Result<SignalSet, Errno> {
     let mut bytes = [0u8; 8];
-    with_current(|process| uaccess::copy_from_user(&mut process.memory, address, &mut bytes))?;
+    with_current(|process| {
+        uaccess::copy_from_user(&mut process.memory.lock(), address, &mut bytes)
+    })?;
     Ok(SignalSet::from_bytes(bytes))
 }
 
 /// Writes a user `sigset_t` (8 bytes).
 fn write_set(address: u32, set: SignalSet) -> Result<(), Errno> {
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, address, &set.to_bytes()))
+    with_current(|process| {
+        uaccess::copy_to_user(&mut process.memory.lock(), address, &set.to_bytes())
+    })
 }
 
 /// rt_sigaction(signal, act, oldact, sigsetsize).
@@ -38,7 +42,9 @@ pub fn rt_sigaction(signal: u32, act: u32, old: u32, size: u32) -> Result<u32, E
     }
     let new = if act != 0 {
         let mut bytes = [0u8; SIGACTION_SIZE];
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, act, &mut bytes))?;
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory.lock(), act, &mut bytes)
+        })?;
         Some(SignalAction::from_bytes(&bytes))
     } else {
         None
@@ -46,7 +52,7 @@ pub fn rt_sigaction(signal: u32, act: u32, old: u32, size: u32) -> Result<u32, E
     let previous = with_current(|process| process.signal_actions.lock().get(signal));
     if old != 0 {
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, old, &previous.to_bytes())
+            uaccess::copy_to_user(&mut process.memory.lock(), old, &previous.to_bytes())
         })?;
     }
     if let Some(action) = new {
@@ -146,7 +152,9 @@ pub fn sigreturn(frame: &mut dyn UserFrame) -> Outcome {
 pub fn sigaltstack(new: u32, old: u32, sp: u32) -> Result<u32, Errno> {
     let requested = if new != 0 {
         let mut bytes = [0u8; 12];
-        with_current(|process| uaccess::copy_from_user(&mut process.memory, new, &mut bytes))?;
+        with_current(|process| {
+            uaccess::copy_from_user(&mut process.memory.lock(), new, &mut bytes)
+        })?;
         let word = |index: usize| {
             u32::from_le_bytes(bytes[index * 4..index * 4 + 4].try_into().expect("4 bytes"))
         };
@@ -160,7 +168,7 @@ pub fn sigaltstack(new: u32, old: u32, sp: u32) -> Result<u32, Errno> {
         for (index, word) in current.to_user(sp).iter().enumerate() {
             bytes[index * 4..index * 4 + 4].copy_from_slice(&word.to_le_bytes());
         }
-        with_current(|process| uaccess::copy_to_user(&mut process.memory, old, &bytes))?;
+        with_current(|process| uaccess::copy_to_user(&mut process.memory.lock(), old, &bytes))?;
     }
     if let Some(requested) = requested {
         let stack = current.from_user(sp, requested)?;
@@ -169,13 +177,14 @@ pub fn sigaltstack(new: u32, old: u32, sp: u32) -> Result<u32, Errno> {
     Ok(0)
 }
 
-/// kill(pid, signal); see the module doc for groups. Signal 0 only checks
-/// that the target exists.
+/// kill(pid, signal); see the module doc for groups. A thread id names
+/// its whole process, as on Linux. Signal 0 only checks that the target
+/// exists.
 pub fn kill(pid: u32, signal: u32) -> Result<u32, Errno> {
     if signal > LAST {
         return Err(Errno::EINVAL);
     }
-    let me = with_table(|table| table.current);
+    let me = with_table(|table| table.current().tgid);
     let info = SignalInfo::user(signal, me.0);
     let target = pid as i32;
     let group = match target {
@@ -183,21 +192,26 @@ pub fn kill(pid: u32, signal: u32) -> Result<u32, Errno> {
         _ if target < -1 => Some(target.unsigned_abs()),
         _ => None,
     };
-    let members: alloc::vec::Vec<Pid> = match group {
-        Some(group) => with_table(|table| {
-            table
+    let (members, process) = with_table(|table| {
+        let members: alloc::vec::Vec<Pid> = match group {
+            Some(group) => table
                 .processes
                 .values()
-                .filter(|process| process.attributes.pgid == group)
+                .filter(|process| process.is_leader() && process.attributes.pgid == group)
                 .map(|process| process.pid)
-                .collect()
-        }),
-        None => alloc::vec::Vec::new(),
-    };
+                .collect(),
+            None => alloc::vec::Vec::new(),
+        };
+        let process = table.processes.get(&Pid(pid)).map(|thread| thread.tgid);
+        (members, process)
+    });
     let sent = match target {
         -1 => delivery::send_to_each(|pid| pid != me && pid != INIT, info),
         _ if group.is_some() => delivery::send_to_each(|pid| members.contains(&pid), info),
-        _ => delivery::send_to_each(|pid| pid == Pid(target as u32), info),
+        _ => match process {
+            Some(process) => delivery::send_to_each(|pid| pid == process, info),
+            None => 0,
+        },
     };
     if sent == 0 {
         return Err(Errno::ESRCH);
@@ -205,30 +219,35 @@ pub fn kill(pid: u32, signal: u32) -> Result<u32, Errno> {
     Ok(0)
 }
 
-/// tkill(tid, signal): a process is one thread, its tid its pid.
+/// tkill(tid, signal): to that one thread.
 pub fn tkill(tid: u32, signal: u32) -> Result<u32, Errno> {
     if tid as i32 <= 0 || signal > LAST {
         return Err(Errno::EINVAL);
     }
-    let me = with_table(|table| table.current);
-    let sent = delivery::send_to_each(|pid| pid == Pid(tid), SignalInfo::thread(signal, me.0));
-    if sent == 0 {
-        return Err(Errno::ESRCH);
-    }
-    Ok(0)
+    send_to_thread(None, Pid(tid), signal)
 }
 
 /// tgkill(tgid, tid, signal): as tkill, and the thread must be in `tgid`.
 pub fn tgkill(group: u32, tid: u32, signal: u32) -> Result<u32, Errno> {
-    if group as i32 <= 0 {
+    if group as i32 <= 0 || tid as i32 <= 0 || signal > LAST {
         return Err(Errno::EINVAL);
     }
-    if group != tid {
-        return if tid as i32 <= 0 || signal > LAST {
-            Err(Errno::EINVAL)
-        } else {
-            Err(Errno::ESRCH)
-        };
-    }
-    tkill(tid, signal)
+    send_to_thread(Some(Pid(group)), Pid(tid), signal)
+}
+
+/// Sends `signal` to thread `tid` (of process `group`, if given).
+fn send_to_thread(group: Option<Pid>, tid: Pid, signal: u32) -> Result<u32, Errno> {
+    with_table(|table| {
+        let me = table.current().tgid;
+        let thread = table
+            .processes
+            .get(&tid)
+            .filter(|thread| !thread.has_ended() && group.is_none_or(|group| thread.tgid == group))
+            .ok_or(Errno::ESRCH)?;
+        let _ = thread;
+        if signal != 0 {
+            delivery::send(table, tid, SignalInfo::thread(signal, me.0));
+        }
+        Ok(0)
+    })
 }

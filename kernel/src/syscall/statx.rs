@@ -32,6 +32,6 @@ pub fn statx(directory: u32, path: u32, flags: u32, mask: u32, buffer: u32) -> R
     }
     let status = files::status_at(directory, path, flags)?;
     let bytes = Statx::from_stat64(&status).to_bytes();
-    with_current(|process| uaccess::copy_to_user(&mut process.memory, buffer, &bytes))?;
+    with_current(|process| uaccess::copy_to_user(&mut process.memory.lock(), buffer, &bytes))?;
     Ok(0)
 }

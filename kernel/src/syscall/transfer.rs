@@ -19,7 +19,7 @@ pub fn llseek(fd: u32, high: u32, low: u32, result: u32, whence: u32) -> Result<
     let offset = ((u64::from(high) << 32) | u64::from(low)) as i64;
     let position = lseek_to(fd, offset, whence)?;
     with_current(|process| {
-        uaccess::copy_to_user(&mut process.memory, result, &position.to_le_bytes())
+        uaccess::copy_to_user(&mut process.memory.lock(), result, &position.to_le_bytes())
     })?;
     Ok(0)
 }
@@ -34,8 +34,8 @@ pub fn readv(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
     for index in 0..count {
         let entry = vector.checked_add(index * 8).ok_or(Errno::EFAULT)?;
         let (base, length) = with_current(|process| {
-            let base = uaccess::read_u32(&mut process.memory, entry)?;
-            let length = uaccess::read_u32(&mut process.memory, entry + 4)?;
+            let base = uaccess::read_u32(&mut process.memory.lock(), entry)?;
+            let length = uaccess::read_u32(&mut process.memory.lock(), entry + 4)?;
             Ok::<_, Errno>((base, length))
         })?;
         if length == 0 {
@@ -94,7 +94,7 @@ pub fn sendfile(
         let mut bytes = [0u8; 8];
         let size = width.size();
         with_current(|process| {
-            uaccess::copy_from_user(&mut process.memory, offset, &mut bytes[..size])
+            uaccess::copy_from_user(&mut process.memory.lock(), offset, &mut bytes[..size])
         })?;
         let value = match width {
             Offset::Long => i64::from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
@@ -153,7 +153,7 @@ pub fn sendfile(
     if let Some(at) = position {
         let bytes = at.to_le_bytes();
         with_current(|process| {
-            uaccess::copy_to_user(&mut process.memory, offset, &bytes[..width.size()])
+            uaccess::copy_to_user(&mut process.memory.lock(), offset, &bytes[..width.size()])
         })?;
     }
     Ok(sent as u32)

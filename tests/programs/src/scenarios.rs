@@ -14,6 +14,7 @@ use userlib::Errno;
 
 use crate::{Launcher, errno_name};
 
+mod clone;
 mod console;
 mod cow;
 mod directory;
@@ -56,6 +57,8 @@ pub const ALL: [Scenario; 31] = [
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
     ("cow", cow::cow),
+    ("clone", clone::clone_calls),
+    ("futex", clone::futex_calls),
     ("segv-kernel-write", faults::segv_kernel_write),
     ("null-jump", faults::null_jump),
     ("undefined", faults::undefined),

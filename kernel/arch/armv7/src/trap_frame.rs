@@ -68,6 +68,9 @@ impl UserFrame for TrapFrame {
     fn stack_pointer(&self) -> u32 {
         self.sp
     }
+    fn set_stack_pointer(&mut self, stack_pointer: u32) {
+        self.sp = stack_pointer;
+    }
     fn start_program(&mut self, entry: u32, stack_pointer: u32, trusted: bool) {
         // SYSTEM mode for a trusted program (Kernel-Mode Linux), USR mode
         // otherwise; Thumb state if the entry's low bit says so;

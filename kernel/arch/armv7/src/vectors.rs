@@ -61,10 +61,10 @@ core::arch::global_asm!(
     KML_ENTRY kml_undefined_entry,  0, {kind_undefined}
     KML_ENTRY kml_svc_entry,        0, {kind_svc}
 
-// kml_svc_fast: the svc vector. The calls that only read the running
-// thread's identity, getpid and gettid (one thread per process: the same
-// number), are answered here from TPIDRPRW, which holds the running pid,
-// without a trap frame or the dispatcher; every other call goes on to
+// kml_svc_fast: the svc vector. getpid, which only reads the running
+// thread's group, is answered here from TPIDRPRW, whose token is the
+// running thread's tgid, without a trap frame or the dispatcher; gettid
+// (the tid differs from the token in a thread) and every other call go on to
 // kml_svc_entry. The exception is still counted. Not counted: the
 // process's own system call counts (kml.exit_report), which the
 // dispatcher keeps.
@@ -73,7 +73,6 @@ core::arch::global_asm!(
     .section .text.kml_vectors.svc_fast, "ax"
 kml_svc_fast:
     cmp     r7, #{getpid}
-    cmpne   r7, #{gettid}
     bne     kml_svc_entry               @ anything else: the full path
     push    {{r1}}                      @ a scratch register (SVC stack)
     ldr     r0, =KML_EXCEPTIONS
@@ -81,7 +80,7 @@ kml_svc_fast:
     add     r1, r1, #1                  @ count the exception
     str     r1, [r0]
     pop     {{r1}}
-    mrc     p15, 0, r0, c13, c0, 4      @ r0 = TPIDRPRW: the running pid
+    mrc     p15, 0, r0, c13, c0, 4      @ r0 = TPIDRPRW: the running tgid
     movs    pc, lr                      @ return, CPSR from SPSR
     .ltorg
     KML_ENTRY kml_prefetch_entry,   4, {kind_prefetch}
@@ -109,10 +108,10 @@ kml_svc_fast:
     .section .text.kml_vectors.direct, "ax"
     .global kml_direct_entry
 kml_direct_entry:
-    cmp     r7, #{getpid}               @ getpid and gettid: the running pid
-    cmpne   r7, #{gettid}               @ from TPIDRPRW, as kml_svc_fast
-    mrceq   p15, 0, r0, c13, c0, 4      @ answers them (and, like it, not
-    bxeq    lr                          @ counted per process)
+    cmp     r7, #{getpid}               @ getpid: the running tgid from
+    mrceq   p15, 0, r0, c13, c0, 4      @ TPIDRPRW, as kml_svc_fast answers
+    bxeq    lr                          @ it (and, like it, not counted per
+                                        @ process); gettid goes the full way
     mrs     ip, cpsr                    @ ip = the caller's CPSR (SYSTEM)
     cpsid   i, #{mode_svc}              @ mask IRQs, SVC mode: sp = the top
                                         @ of this thread's kernel stack
@@ -168,7 +167,6 @@ kml_vectors:
     kind_fiq = const ExceptionKind::Fiq as u32,
     kind_direct = const ExceptionKind::DirectCall as u32,
     getpid = const Sysnum::Getpid.number(),
-    gettid = const Sysnum::Gettid.number(),
 );
 
 /// Exceptions taken since boot: `kml_svc_fast` counts the calls it
