@@ -107,11 +107,9 @@ fn map_file(
     with_current(|process| {
         let mut memory = process.memory.lock();
         let source = memory.mapped_file_source(data);
-        if fixed {
-            if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
-                for range in removed {
-                    memory.release_range(range.start, range.end);
-                }
+        if fixed && let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
+            for range in removed {
+                memory.release_range(range.start, range.end);
             }
         }
         let kind = AreaKind::File {
