@@ -52,7 +52,7 @@ pub enum Passed {
 pub type Scenario = (&'static str, fn(&Launcher) -> Outcome);
 
 /// Every scenario, in the order `/init` with no arguments runs them.
-pub const ALL: [Scenario; 31] = [
+pub const ALL: [Scenario; 33] = [
     ("fork-exec", exec::fork_exec),
     ("many-children", exec::many_children),
     ("demand-paging", exec::demand_paging),
