@@ -16,8 +16,9 @@ use crate::initrd::InitrdSource;
 use crate::platform::{ExitStatus, LinearMap, Platform};
 use crate::{heap, println, selftest};
 
-/// Bytes of RAM given to the kernel heap.
-pub const HEAP_SIZE: u32 = 4 << 20;
+/// Bytes of RAM given to the kernel heap (16 KiB of it per thread's
+/// kernel stack).
+pub const HEAP_SIZE: u32 = 8 << 20;
 
 /// What the board found out before handing over to the core.
 pub struct BootInfo {

@@ -219,6 +219,14 @@ fn switch(reason: Reason) {
         // Threads that ended and switched away for good go now.
         table.reap();
         let current = table.current;
+        if !table.current().kernel_stack.intact() {
+            drop(guard);
+            panic!(
+                "kernel stack overflow in thread {} (more than {} bytes)",
+                current.0,
+                crate::process::thread::KERNEL_STACK_SIZE
+            );
+        }
         let current_runnable = table.current().state == ThreadState::Runnable;
         // A thread that blocked may be runnable again by now (woken while
         // the CPU idled): it competes like any other.

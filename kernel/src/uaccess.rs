@@ -91,6 +91,9 @@ pub fn write_u32(memory: &mut ProcessMemory, address: u32, value: u32) -> Result
     copy_to_user(memory, address, &value.to_le_bytes())
 }
 
+/// Bytes [`read_c_string`] copies per step.
+const STRING_STEP: usize = 128;
+
 /// Reads a NUL-terminated string of at most `limit` bytes (without the
 /// NUL); longer strings give `too_long`.
 pub fn read_c_string(
@@ -102,8 +105,11 @@ pub fn read_c_string(
     let mut text = Vec::new();
     let mut current = address;
     loop {
-        let in_page = (PAGE - current % PAGE) as usize;
-        let mut chunk = [0u8; PAGE as usize];
+        // Small steps that never cross a page (the string may end just
+        // before an unmapped one), and a small stack frame: execve calls
+        // this deep in a 16 KiB kernel stack.
+        let in_page = ((PAGE - current % PAGE) as usize).min(STRING_STEP);
+        let mut chunk = [0u8; STRING_STEP];
         let chunk = &mut chunk[..in_page];
         copy_from_user(memory, current, chunk)?;
         if let Some(end) = chunk.iter().position(|&byte| byte == 0) {
