@@ -1,7 +1,6 @@
 # File applets on the (read-only) ramdisk. Run by tests/busybox/files*.test.
 echo "files: start"
-ls /scripts | tr '\n' ' '
-echo
+echo "files: ls $(ls /scripts | tr '\n' ' ')"
 echo "files: lines $(wc -l < /scripts/data.txt)"
 head -n 2 /scripts/data.txt
 tail -n 1 /scripts/data.txt
