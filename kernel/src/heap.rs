@@ -47,3 +47,21 @@ pub fn usage() -> (usize, usize) {
 pub fn usage() -> (usize, usize) {
     (0, 0)
 }
+
+/// Heap kept free for the kernel's own bookkeeping (tables, wait lists,
+/// the work of ending many threads at once) when threads are created.
+pub const RESERVE: usize = 256 * 1024;
+
+/// Whether `bytes` can be taken for a new thread and still leave
+/// [`RESERVE`]: creating threads fails cleanly (ENOMEM, EAGAIN) well
+/// before the heap is so full that a later allocation would panic.
+#[cfg(target_os = "none")]
+pub fn can_spare(bytes: usize) -> bool {
+    usage().1 >= bytes.saturating_add(RESERVE)
+}
+
+/// Host stand-in: the host's heap always has room.
+#[cfg(not(target_os = "none"))]
+pub fn can_spare(_bytes: usize) -> bool {
+    true
+}

@@ -357,7 +357,7 @@ pub fn start_init(path: &str, arguments: &[&str]) -> ! {
             crate::fatal::stop(crate::platform::ExitStatus::NoInit);
         }
     };
-    let kernel_stack = KernelStack::new();
+    let kernel_stack = KernelStack::new().expect("room for init's kernel stack");
     let (entry, stack_pointer) = (program.entry, program.stack_pointer);
     let saved_sp = crate::sched::new_thread(&kernel_stack, &mut |frame| {
         frame.start_program(entry, stack_pointer, trusted)

@@ -77,6 +77,9 @@ pub fn clone(frame: &dyn UserFrame, arguments: CloneArguments) -> Result<Pid, Er
             Some(platform::get().new_address_space().ok_or(Errno::ENOMEM)?)
         }
     };
+    // Before anything is shared with the child: a full heap fails the call
+    // and changes nothing.
+    let kernel_stack = KernelStack::new().ok_or(Errno::ENOMEM)?;
     crate::vfp::flush_current();
     let child = with_table(|table| {
         let parent = table.current();
@@ -85,7 +88,15 @@ pub fn clone(frame: &dyn UserFrame, arguments: CloneArguments) -> Result<Pid, Er
             None => parent.memory.clone(),
         };
         let pid = table.allocate_pid();
-        let child = new_entry(table.current(), pid, memory, &request, &arguments, frame);
+        let child = new_entry(
+            table.current(),
+            pid,
+            memory,
+            kernel_stack,
+            &request,
+            &arguments,
+            frame,
+        );
         table.processes.insert(pid, child);
         store_tids(table, pid, &request, &arguments);
         table.make_runnable(pid);
@@ -104,12 +115,12 @@ fn new_entry(
     parent: &Process,
     pid: Pid,
     memory: super::Shared<super::memory::ProcessMemory>,
+    kernel_stack: KernelStack,
     request: &CloneRequest,
     arguments: &CloneArguments,
     frame: &dyn UserFrame,
 ) -> Process {
     let registers = frame.snapshot();
-    let kernel_stack = KernelStack::new();
     let new_stack = arguments.new_stack;
     let saved_sp = sched::new_thread(&kernel_stack, &mut |child| {
         child.restore(&registers);

@@ -7,6 +7,7 @@
 //! is where the context switch left its registers.
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 /// Bytes of kernel stack per thread. 16 KiB, not Linux's 8: the deepest
 /// paths (execve loading an ELF, clone inserting a table entry, the
@@ -23,11 +24,19 @@ const STACK_CANARY: u64 = 0x4b4d_4c5f_5354_4143;
 pub struct KernelStack(Box<[u64; KERNEL_STACK_SIZE / 8]>);
 
 impl KernelStack {
-    /// A fresh stack, its canary in place.
-    pub fn new() -> KernelStack {
-        let mut words = Box::new([0; KERNEL_STACK_SIZE / 8]);
+    /// A fresh stack, its canary in place; `None` when the heap could not
+    /// spare it and its reserve (fork and clone then fail with `ENOMEM`,
+    /// the kernel goes on).
+    pub fn new() -> Option<KernelStack> {
+        if !crate::heap::can_spare(KERNEL_STACK_SIZE) {
+            return None;
+        }
+        let mut words: Vec<u64> = Vec::new();
+        words.try_reserve_exact(KERNEL_STACK_SIZE / 8).ok()?;
+        words.resize(KERNEL_STACK_SIZE / 8, 0);
         words[0] = STACK_CANARY;
-        KernelStack(words)
+        let words: Box<[u64; KERNEL_STACK_SIZE / 8]> = words.into_boxed_slice().try_into().ok()?;
+        Some(KernelStack(words))
     }
 
     /// Whether the stack never grew into its last word.
@@ -38,12 +47,6 @@ impl KernelStack {
     /// The address just past the stack: where it starts growing down.
     pub fn top(&self) -> usize {
         self.0.as_ptr() as usize + KERNEL_STACK_SIZE
-    }
-}
-
-impl Default for KernelStack {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
