@@ -202,6 +202,9 @@ pub fn on_return(frame: &mut dyn UserFrame, resume: Resume) {
         } => restart_error(frame).map(|error| (error, entry, first_argument)),
         Resume::Other => None,
     };
+    if restart.is_none() && super::state::none_pending_anywhere() {
+        return;
+    }
     loop {
         let next = with_current(|process| {
             let signal = process.signals.next()?;

@@ -16,6 +16,7 @@ use abi::signal::{
     SS_ONSTACK,
 };
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// The signals a fault raises: delivered before any other.
 const SYNCHRONOUS: SignalSet = SignalSet(
@@ -92,8 +93,21 @@ pub fn frame_address(sp: u32, size: u32, flags: u32, stack: &AlternateStack) -> 
     top.wrapping_sub(size) & !7
 }
 
-/// One thread's signal state.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How many signals are pending in all threads together, or more (a
+/// thread that ends gives its count back when its state is dropped). When
+/// it is zero the return path to a process skips the signal check and its
+/// lock: most system calls pay nothing for signals.
+static PENDING_ANYWHERE: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether no thread has a signal pending (an exact "no"; a "yes" may be
+/// stale).
+pub fn none_pending_anywhere() -> bool {
+    PENDING_ANYWHERE.load(Ordering::Relaxed) == 0
+}
+
+/// One thread's signal state. Not `Clone`: each pending signal is counted
+/// once in [`PENDING_ANYWHERE`].
+#[derive(Debug, PartialEq, Eq)]
 pub struct ThreadSignals {
     /// Signals it blocks.
     pub blocked: SignalSet,
@@ -131,11 +145,10 @@ impl ThreadSignals {
     /// The state of a forked child: the same mask and alternate stack,
     /// nothing pending (POSIX).
     pub fn for_child(&self) -> ThreadSignals {
-        ThreadSignals {
-            blocked: self.blocked,
-            alternate_stack: self.alternate_stack,
-            ..ThreadSignals::new()
-        }
+        let mut child = ThreadSignals::new();
+        child.blocked = self.blocked;
+        child.alternate_stack = self.alternate_stack;
+        child
     }
 
     /// The state across execve: the mask and pending signals stay, the
@@ -154,6 +167,7 @@ impl ThreadSignals {
         }
         self.pending.insert(signal);
         self.infos.push(info);
+        PENDING_ANYWHERE.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Pending signals it does not block.
@@ -171,6 +185,9 @@ impl ThreadSignals {
 
     /// Takes `signal` off the pending set; its information.
     pub fn take(&mut self, signal: u32) -> SignalInfo {
+        if self.pending.contains(signal) {
+            PENDING_ANYWHERE.fetch_sub(1, Ordering::Relaxed);
+        }
         self.pending.remove(signal);
         match self.infos.iter().position(|info| info.signal == signal) {
             Some(index) => self.infos.swap_remove(index),
@@ -181,6 +198,15 @@ impl ThreadSignals {
     /// Sets the blocked mask (never SIGKILL or SIGSTOP).
     pub fn set_blocked(&mut self, mask: SignalSet) {
         self.blocked = mask.blockable();
+    }
+}
+
+impl Drop for ThreadSignals {
+    fn drop(&mut self) {
+        let count = self.pending.0.count_ones() as usize;
+        if count > 0 {
+            PENDING_ANYWHERE.fetch_sub(count, Ordering::Relaxed);
+        }
     }
 }
 
