@@ -193,19 +193,31 @@ pub(super) fn write_some(file: &FileRef, data: &[u8]) -> Result<Option<usize>, E
     }
 }
 
+/// The most buffers one readv or writev takes (Linux's `UIO_MAXIOV`).
+pub(super) const IOV_MAX: u32 = 1024;
+
+/// Buffer `index` of the `struct iovec` array at `vector`: its base and
+/// length.
+pub(super) fn iovec(vector: u32, index: u32) -> Result<(u32, u32), Errno> {
+    let entry = vector
+        .checked_add(index.checked_mul(8).ok_or(Errno::EFAULT)?)
+        .ok_or(Errno::EFAULT)?;
+    with_current(|process| {
+        let memory = &mut process.memory.lock();
+        let base = uaccess::read_u32(memory, entry)?;
+        let length = uaccess::read_u32(memory, entry.checked_add(4).ok_or(Errno::EFAULT)?)?;
+        Ok((base, length))
+    })
+}
+
 /// writev(fd, iov, iovcnt).
 pub fn writev(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
-    if count > 1024 {
+    if count > IOV_MAX {
         return Err(Errno::EINVAL);
     }
     let mut total = 0u32;
     for index in 0..count {
-        let entry = vector.checked_add(index * 8).ok_or(Errno::EFAULT)?;
-        let (base, length) = with_current(|process| {
-            let base = uaccess::read_u32(&mut process.memory.lock(), entry)?;
-            let length = uaccess::read_u32(&mut process.memory.lock(), entry + 4)?;
-            Ok::<_, Errno>((base, length))
-        })?;
+        let (base, length) = iovec(vector, index)?;
         let done = write(fd, base, length)?;
         total += done;
         if done < length {

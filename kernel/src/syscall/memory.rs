@@ -36,8 +36,8 @@ fn permissions(protection: u32) -> Permissions {
     }
 }
 
-/// mmap2(address, length, protection, flags, fd, page offset): private
-/// anonymous mappings only for now.
+/// mmap2(address, length, protection, flags, fd, page offset): anonymous
+/// (private), or of a ramdisk file (see `map_file`).
 pub fn mmap2(
     address: u32,
     length: u32,
@@ -56,12 +56,7 @@ pub fn mmap2(
     with_current(|process| {
         let memory = &mut process.memory.lock();
         if fixed {
-            // MAP_FIXED replaces whatever was there.
-            if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
-                for range in removed {
-                    memory.release_range(range.start, range.end);
-                }
-            }
+            clear_for_fixed(memory, address, length);
         }
         let start = memory.areas.mmap_anonymous(
             length,
@@ -107,10 +102,8 @@ fn map_file(
     with_current(|process| {
         let mut memory = process.memory.lock();
         let source = memory.mapped_file_source(data);
-        if fixed && let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
-            for range in removed {
-                memory.release_range(range.start, range.end);
-            }
+        if fixed {
+            clear_for_fixed(&mut memory, address, length);
         }
         let kind = AreaKind::File {
             source,
@@ -126,6 +119,16 @@ fn map_file(
         )?;
         Ok(start.as_u32())
     })
+}
+
+/// MAP_FIXED replaces whatever was mapped in `[address, address +
+/// length)`: its areas and pages go first.
+fn clear_for_fixed(memory: &mut crate::process::memory::ProcessMemory, address: u32, length: u32) {
+    if let Ok(removed) = memory.areas.munmap(VirtAddr(address), length) {
+        for range in removed {
+            memory.release_range(range.start, range.end);
+        }
+    }
 }
 
 /// munmap(address, length).

@@ -3,7 +3,7 @@
 //! offsets), `readv`, and `sendfile`/`sendfile64`, which busybox's `cat`
 //! uses to copy a file to its output without a user buffer.
 
-use super::files::{file, lseek_to, read, read_some, wait_event, write_some};
+use super::files::{IOV_MAX, file, iovec, lseek_to, read, read_some, wait_event, write_some};
 use crate::process::with_current;
 use crate::signal::delivery;
 use crate::uaccess;
@@ -27,17 +27,12 @@ pub fn llseek(fd: u32, high: u32, low: u32, result: u32, whence: u32) -> Result<
 /// readv(fd, iov, iovcnt): reads into each buffer in turn, stopping at a
 /// short read (as a pipe or the console gives).
 pub fn readv(fd: u32, vector: u32, count: u32) -> Result<u32, Errno> {
-    if count > 1024 {
+    if count > IOV_MAX {
         return Err(Errno::EINVAL);
     }
     let mut total = 0u32;
     for index in 0..count {
-        let entry = vector.checked_add(index * 8).ok_or(Errno::EFAULT)?;
-        let (base, length) = with_current(|process| {
-            let base = uaccess::read_u32(&mut process.memory.lock(), entry)?;
-            let length = uaccess::read_u32(&mut process.memory.lock(), entry + 4)?;
-            Ok::<_, Errno>((base, length))
-        })?;
+        let (base, length) = iovec(vector, index)?;
         if length == 0 {
             continue;
         }
