@@ -78,6 +78,66 @@ static int catch(int signo, int flags)
 
 static const char *name = "glibc-signals";
 
+/* VFP across a handler: the interrupted code's d0-d31 and FPSCR come back
+ * bit for bit after a handler that overwrote them all. */
+static uint64_t vfp_pattern[32], vfp_after[32], vfp_garbage[32];
+
+#define D0_D15 "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", \
+               "d12", "d13", "d14", "d15"
+
+static volatile int vfp_record_seen;
+
+static void clobber_vfp(int signo, siginfo_t *info, void *context)
+{
+    (void)info;
+    calls[signo]++;
+    /* The interrupted code's registers are in the frame's VFP record
+     * (magic 0x56465001, size, d0-d31, FPSCR): change d5 there, as a
+     * handler may, and sigreturn must bring the change back. */
+    unsigned long *record = ((ucontext_t *)context)->uc_regspace;
+    uint64_t *saved = (uint64_t *)&record[2];
+    if (record[0] == 0x56465001ul && saved[5] == vfp_pattern[5] && saved[31] == vfp_pattern[31]) {
+        vfp_record_seen = 1;
+        saved[5] = 0x5555aaaa5555aaaaull;
+    }
+    __asm__ volatile(".fpu neon\n"
+                     "vldmia %0, {d0-d15}\n"
+                     "add r3, %0, #128\n"
+                     "vldmia r3, {d16-d31}\n"
+                     "vmsr fpscr, %1\n"
+                     :
+                     : "r"(vfp_garbage), "r"(0x00c00000u)
+                     : "r3", "memory", D0_D15);
+}
+
+/* Loads the pattern and FPSCR, sends itself SIGUSR2 with a raw kill (the
+ * handler runs on the way back from that svc), stores the registers; the
+ * FPSCR read back. */
+static unsigned vfp_across_handler(unsigned fpscr)
+{
+    unsigned after;
+    register unsigned pid __asm__("r0") = (unsigned)getpid();
+    register unsigned signo __asm__("r1") = SIGUSR2;
+    register unsigned number __asm__("r7") = 37; /* kill */
+    __asm__ volatile(".fpu neon\n"
+                     "vldmia %[p], {d0-d15}\n"
+                     "add r3, %[p], #128\n"
+                     "vldmia r3, {d16-d31}\n"
+                     "vmsr fpscr, %[fs]\n"
+                     "svc #0\n"
+                     "vmrs %[fa], fpscr\n"
+                     "vstmia %[a], {d0-d15}\n"
+                     "add r3, %[a], #128\n"
+                     "vstmia r3, {d16-d31}\n"
+                     "mov r3, #0\n"
+                     "vmsr fpscr, r3\n"
+                     : [fa] "=&r"(after), "+r"(pid)
+                     : [p] "r"(vfp_pattern), [a] "r"(vfp_after), [fs] "r"(fpscr), "r"(signo),
+                       "r"(number)
+                     : "r3", "memory", D0_D15);
+    return after;
+}
+
 static pid_t nudge(int write_end, const char *data)
 {
     pid_t parent = getpid();
@@ -171,6 +231,24 @@ int main(int argc, char **argv)
     raise(SIGUSR2);
     CHECK(last_stack >= (uintptr_t)stack_area &&
           last_stack < (uintptr_t)stack_area + sizeof stack_area, "not on the alternate stack");
+
+    for (int index = 0; index < 32; index++) {
+        vfp_pattern[index] = 0x0123456789abcdefull * (uint64_t)(index + 1);
+        vfp_garbage[index] = ~vfp_pattern[index];
+    }
+    struct sigaction clobber;
+    memset(&clobber, 0, sizeof clobber);
+    clobber.sa_sigaction = clobber_vfp;
+    clobber.sa_flags = SA_SIGINFO;
+    CHECK(sigaction(SIGUSR2, &clobber, NULL) == 0, "sigaction (VFP clobber)");
+    int before = calls[SIGUSR2];
+    unsigned fpscr = vfp_across_handler(0x00400000u); /* round towards +infinity */
+    CHECK(calls[SIGUSR2] == before + 1, "the VFP-clobbering handler did not run");
+    CHECK(vfp_record_seen, "no VFP record with d0-d31 in the signal frame");
+    CHECK(vfp_after[5] == 0x5555aaaa5555aaaaull, "sigreturn ignored the frame's d5");
+    vfp_after[5] = vfp_pattern[5];
+    CHECK(memcmp(vfp_pattern, vfp_after, sizeof vfp_after) == 0, "d0-d31 changed across a handler");
+    CHECK((fpscr & 0x00c00000u) == 0x00400000u, "FPSCR changed across a handler");
 
     tamper = 1;
     raise(SIGUSR1);
