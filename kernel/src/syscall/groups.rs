@@ -5,26 +5,58 @@
 //! group is a number kept per process (in its attributes) with Linux's
 //! rules for who may change it: a process may move itself or a child, into
 //! a group of the same session, and a group leader may not start a new
-//! session (`EPERM`). Threads of one process share the process's values.
+//! session (`EPERM`). A process's threads each hold a copy, changed for
+//! all of them at once; a thread id names its whole process.
 
-use crate::process::{Pid, with_table};
+use crate::process::{Pid, ProcessTable, with_table};
 use abi::errno::Errno;
+
+/// The process (thread group) `pid` names, 0 being the caller's.
+fn process_of(table: &ProcessTable, pid: u32) -> Result<Pid, Errno> {
+    if pid == 0 {
+        return table
+            .processes
+            .get(&table.current)
+            .map(|thread| thread.tgid)
+            .ok_or(Errno::ESRCH);
+    }
+    table
+        .processes
+        .get(&Pid(pid))
+        .map(|thread| thread.tgid)
+        .ok_or(Errno::ESRCH)
+}
+
+/// The entry of process `tgid`'s leader (it outlives the other threads).
+fn leader(table: &ProcessTable, tgid: Pid) -> Result<&crate::process::Process, Errno> {
+    table.processes.get(&tgid).ok_or(Errno::ESRCH)
+}
+
+/// Sets the group and session of every thread of process `tgid`.
+fn set_for_process(table: &mut ProcessTable, tgid: Pid, pgid: u32, sid: Option<u32>) {
+    for thread in table.processes.values_mut() {
+        if thread.tgid == tgid {
+            thread.attributes.pgid = pgid;
+            if let Some(sid) = sid {
+                thread.attributes.sid = sid;
+            }
+        }
+    }
+}
 
 /// getpgid(pid): the group of `pid` (0: the caller).
 pub fn getpgid(pid: u32) -> Result<u32, Errno> {
     with_table(|table| {
-        let pid = if pid == 0 { table.current } else { Pid(pid) };
-        let process = table.processes.get(&pid).ok_or(Errno::ESRCH)?;
-        Ok(process.attributes.pgid)
+        let tgid = process_of(table, pid)?;
+        Ok(leader(table, tgid)?.attributes.pgid)
     })
 }
 
 /// getsid(pid): the session of `pid` (0: the caller).
 pub fn getsid(pid: u32) -> Result<u32, Errno> {
     with_table(|table| {
-        let pid = if pid == 0 { table.current } else { Pid(pid) };
-        let process = table.processes.get(&pid).ok_or(Errno::ESRCH)?;
-        Ok(process.attributes.sid)
+        let tgid = process_of(table, pid)?;
+        Ok(leader(table, tgid)?.attributes.sid)
     })
 }
 
@@ -35,10 +67,10 @@ pub fn setpgid(pid: u32, pgid: u32) -> Result<u32, Errno> {
         return Err(Errno::EINVAL);
     }
     with_table(|table| {
-        let caller = table.current;
-        let target = if pid == 0 { caller } else { Pid(pid) };
-        let caller_sid = table.current().attributes.sid;
-        let process = table.processes.get(&target).ok_or(Errno::ESRCH)?;
+        let caller = process_of(table, 0)?;
+        let target = process_of(table, pid)?;
+        let caller_sid = leader(table, caller)?.attributes.sid;
+        let process = leader(table, target)?;
         if target != caller && process.parent != caller {
             return Err(Errno::ESRCH);
         }
@@ -54,9 +86,7 @@ pub fn setpgid(pid: u32, pgid: u32) -> Result<u32, Errno> {
         if !group_exists {
             return Err(Errno::EPERM);
         }
-        if let Some(process) = table.processes.get_mut(&target) {
-            process.attributes.pgid = pgid;
-        }
+        set_for_process(table, target, pgid, None);
         Ok(0)
     })
 }
@@ -65,13 +95,11 @@ pub fn setpgid(pid: u32, pgid: u32) -> Result<u32, Errno> {
 /// already leads a group.
 pub fn setsid() -> Result<u32, Errno> {
     with_table(|table| {
-        let pid = table.current.0;
-        let process = table.current();
-        if process.attributes.pgid == pid {
+        let tgid = process_of(table, 0)?;
+        if leader(table, tgid)?.attributes.pgid == tgid.0 {
             return Err(Errno::EPERM);
         }
-        process.attributes.pgid = pid;
-        process.attributes.sid = pid;
-        Ok(pid)
+        set_for_process(table, tgid, tgid.0, Some(tgid.0));
+        Ok(tgid.0)
     })
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,15 @@ static void check(int ok, const char *what)
 }
 
 static const char *const FILE_PATH = "/bin/echo-link";
+
+static int group_result = -1;
+
+static void *new_group(void *argument)
+{
+    (void)argument;
+    group_result = setpgid(0, 0);
+    return NULL;
+}
 
 int main(void)
 {
@@ -136,14 +146,18 @@ int main(void)
     check(getpgrp() == getpgid(0), "getpgrp");
     child = fork();
     if (child == 0) {
-        if (setpgid(0, 0) != 0 || getpgrp() != getpid())
+        /* From a second thread: the whole process changes group. */
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, new_group, NULL) != 0 || pthread_join(thread, NULL) != 0)
+            _exit(3);
+        if (group_result != 0 || getpgrp() != getpid())
             _exit(1);
         if (setsid() != -1 || errno != EPERM)
             _exit(2);
         _exit(0);
     }
     check(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "setpgid in a child; setsid of a group leader is EPERM");
+          "setpgid in a child's second thread; setsid of a group leader is EPERM");
 
     struct termios modes;
     check(tcgetattr(0, &modes) == 0, "tcgetattr on the console");
