@@ -54,10 +54,7 @@ pub(super) fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize
     match &open.kind {
         FileKind::Console => Ok(read_console(chunk)),
         FileKind::Ramdisk(entry) => {
-            let data = entry.data;
-            let start = (offset as usize).min(data.len());
-            let length = chunk.len().min(data.len() - start);
-            chunk[..length].copy_from_slice(&data[start..start + length]);
+            let length = copy_at(entry.data, offset, chunk);
             open.offset += length as u64;
             Ok(Some(length))
         }
@@ -82,6 +79,15 @@ pub(super) fn read_some(file: &FileRef, chunk: &mut [u8]) -> Result<Option<usize
         }
         FileKind::PipeWriter(_) => Err(Errno::EBADF),
     }
+}
+
+/// Copies what `data` (a ramdisk file) holds at `offset` into `chunk`;
+/// the bytes copied, 0 at or past the end.
+pub(super) fn copy_at(data: &[u8], offset: u64, chunk: &mut [u8]) -> usize {
+    let start = offset.min(data.len() as u64) as usize;
+    let length = chunk.len().min(data.len() - start);
+    chunk[..length].copy_from_slice(&data[start..start + length]);
+    length
 }
 
 /// Console input: what has been typed, at least one byte, or wait.

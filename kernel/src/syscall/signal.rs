@@ -239,12 +239,12 @@ pub fn tgkill(group: u32, tid: u32, signal: u32) -> Result<u32, Errno> {
 fn send_to_thread(group: Option<Pid>, tid: Pid, signal: u32) -> Result<u32, Errno> {
     with_table(|table| {
         let me = table.current().tgid;
-        let thread = table
-            .processes
-            .get(&tid)
-            .filter(|thread| !thread.has_ended() && group.is_none_or(|group| thread.tgid == group))
-            .ok_or(Errno::ESRCH)?;
-        let _ = thread;
+        let alive = table.processes.get(&tid).is_some_and(|thread| {
+            !thread.has_ended() && group.is_none_or(|group| thread.tgid == group)
+        });
+        if !alive {
+            return Err(Errno::ESRCH);
+        }
         if signal != 0 {
             delivery::send(table, tid, SignalInfo::thread(signal, me.0));
         }

@@ -3,7 +3,9 @@
 //! offsets), `readv`, and `sendfile`/`sendfile64`, which busybox's `cat`
 //! uses to copy a file to its output without a user buffer.
 
-use super::files::{IOV_MAX, file, iovec, lseek_to, read, read_some, wait_event, write_some};
+use super::files::{
+    IOV_MAX, copy_at, file, iovec, lseek_to, read, read_some, wait_event, write_some,
+};
 use crate::process::with_current;
 use crate::signal::delivery;
 use crate::uaccess;
@@ -114,10 +116,7 @@ pub fn sendfile(
                     delivery::wait(wait_event(&input))?;
                     continue;
                 }
-                Err(error) if sent > 0 => {
-                    let _ = error;
-                    break;
-                }
+                Err(_) if sent > 0 => break,
                 Err(error) => return Err(error),
             },
         };
@@ -128,11 +127,14 @@ pub fn sendfile(
         while put < got {
             match write_some(&output, &chunk[put..got]) {
                 Ok(Some(length)) => put += length,
-                Ok(None) if sent + put == 0 => delivery::wait(wait_event(&output))?,
-                Ok(None) => match delivery::wait(wait_event(&output)) {
-                    Ok(()) => {}
-                    Err(_) => break,
-                },
+                Ok(None) => {
+                    if let Err(error) = delivery::wait(wait_event(&output)) {
+                        if sent + put == 0 {
+                            return Err(error);
+                        }
+                        break;
+                    }
+                }
                 Err(error) if sent + put == 0 => return Err(error),
                 Err(_) => break,
             }
@@ -157,13 +159,7 @@ pub fn sendfile(
 /// Reads a ramdisk file at `at` without moving its offset (pread).
 fn read_at(input: &crate::file::FileRef, at: u64, chunk: &mut [u8]) -> Result<usize, Errno> {
     match &input.lock().kind {
-        crate::file::FileKind::Ramdisk(entry) => {
-            let data = entry.data;
-            let start = (at.min(data.len() as u64)) as usize;
-            let length = chunk.len().min(data.len() - start);
-            chunk[..length].copy_from_slice(&data[start..start + length]);
-            Ok(length)
-        }
+        crate::file::FileKind::Ramdisk(entry) => Ok(copy_at(entry.data, at, chunk)),
         _ => Err(Errno::ESPIPE),
     }
 }
