@@ -8,12 +8,14 @@
 //! rt_sigframe` ([`frame`]). [`delivery`] applies them to the process
 //! table and the trap frame on every return to a process.
 //!
-//! Who owns what (for threads, issue 8): the blocked mask, the pending set
-//! and the alternate stack are per thread ([`state::ThreadSignals`], a
-//! field of `Process`, which is today also the thread); the handler table
-//! is shared by `CLONE_SIGHAND` threads ([`action::SignalActions`] behind
-//! an `Arc<Mutex<_>>`, copied at fork, reset at execve). Signals sent to
-//! a process go to its one thread's pending set for now.
+//! Who owns what: the blocked mask, the pending set and the alternate
+//! stack are per thread ([`state::ThreadSignals`], a field of each
+//! thread's `Process` entry); the handler table is shared by the threads
+//! of a process (`CLONE_SIGHAND`: [`action::SignalActions`] behind an
+//! `Arc<Mutex<_>>`, copied at fork, reset at execve). A signal sent to a
+//! process (kill) goes to one of its threads that does not block it, else
+//! to its first live thread (`delivery::send_to_process`); tkill and
+//! tgkill reach one thread.
 //!
 //! Decisions:
 //! - Ignored signals are dropped when sent, unless blocked (as Linux).
