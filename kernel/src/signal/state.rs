@@ -106,7 +106,7 @@ pub fn none_pending_anywhere() -> bool {
 }
 
 /// One thread's signal state. Not `Clone`: each pending signal is counted
-/// once in [`PENDING_ANYWHERE`].
+/// once in `PENDING_ANYWHERE`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ThreadSignals {
     /// Signals it blocks.
